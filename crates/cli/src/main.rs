@@ -1,0 +1,230 @@
+//! `ml4ns`: the course's machinery on your own CSV or Parquet file.
+//!
+//! Exit codes: 0 success, 1 data or model error, 2 usage error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ml4ns_data_io::{read_table, MissingPolicy, Table, TableSpec, Target, TargetKind};
+
+#[derive(Parser)]
+#[command(
+    name = "ml4ns",
+    version,
+    about = "Machine Learning for Neuroscience on your own data"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Impute {
+    /// A missing, NaN or infinite value is an error naming its column and row.
+    Error,
+    /// Drop rows with such a value in any used column.
+    DropRows,
+    /// Replace such feature values by the column mean.
+    Mean,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Task {
+    /// Decide from the target column (text → classes; few whole numbers → classes).
+    Auto,
+    /// The target is a class label.
+    Classification,
+    /// The target is a real value.
+    Regression,
+}
+
+/// How to read a data file: shared by every command that loads one.
+#[derive(clap::Args)]
+struct DataArgs {
+    /// CSV (.csv, .tsv) or Parquet (.parquet) file.
+    #[arg(long)]
+    data: std::path::PathBuf,
+    /// Target column.
+    #[arg(long)]
+    target: Option<String>,
+    /// Column of subject/patient ids (rows of one group stay together when splitting).
+    #[arg(long)]
+    groups: Option<String>,
+    /// Time column (numeric).
+    #[arg(long)]
+    time: Option<String>,
+    /// Feature columns, comma-separated (default: every other numeric column).
+    #[arg(long, value_delimiter = ',')]
+    features: Option<Vec<String>>,
+    /// Columns to leave out, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    drop: Vec<String>,
+    /// What to do with missing, NaN and infinite values.
+    #[arg(long, value_enum, default_value_t = Impute::Error)]
+    impute: Impute,
+    /// How to read the target.
+    #[arg(long, value_enum, default_value_t = Task::Auto)]
+    task: Task,
+}
+
+impl DataArgs {
+    fn spec(&self) -> TableSpec {
+        TableSpec {
+            target: self.target.clone(),
+            target_kind: match self.task {
+                Task::Auto => TargetKind::Auto,
+                Task::Classification => TargetKind::Classes,
+                Task::Regression => TargetKind::Continuous,
+            },
+            groups: self.groups.clone(),
+            time: self.time.clone(),
+            features: self.features.clone(),
+            drop: self.drop.clone(),
+            missing: match self.impute {
+                Impute::Error => MissingPolicy::Error,
+                Impute::DropRows => MissingPolicy::DropRows,
+                Impute::Mean => MissingPolicy::ImputeMean,
+            },
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load a file with the given column roles and describe what was loaded.
+    Inspect {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List the course topics in order.
+    Topics {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<String> {
+    match command {
+        Command::Inspect { data, format } => {
+            let table = read_table(&data.data, &data.spec())?;
+            Ok(match format {
+                Format::Text => describe_text(&table),
+                Format::Json => describe_json(&table),
+            })
+        }
+        Command::Topics { format } => {
+            let topics = ml4ns_topics::registry();
+            Ok(match format {
+                Format::Text if topics.is_empty() => "no topics are registered yet\n".into(),
+                Format::Text => topics
+                    .iter()
+                    .map(|t| format!("{:<32} {}\n", t.id, t.title))
+                    .collect(),
+                Format::Json => {
+                    let list: Vec<serde_json::Value> = topics
+                        .iter()
+                        .map(|t| serde_json::json!({"id": t.id, "title": t.title}))
+                        .collect();
+                    format!("{}\n", serde_json::to_string_pretty(&list)?)
+                }
+            })
+        }
+    }
+}
+
+fn describe_text(t: &Table) -> String {
+    let mut out = format!(
+        "{}: {} rows, {} features\n",
+        t.source,
+        t.n_rows(),
+        t.n_features()
+    );
+    out.push_str(&format!("features: {}\n", t.feature_names.join(", ")));
+    match &t.target {
+        Some(Target::Classes(c)) => {
+            let counts = c.counts();
+            let parts: Vec<String> = c
+                .classes
+                .iter()
+                .zip(&counts)
+                .enumerate()
+                .map(|(k, (name, n))| format!("{k}={name} ({n})"))
+                .collect();
+            out.push_str(&format!(
+                "target: {} (classes: {})\n",
+                c.name,
+                parts.join(", ")
+            ));
+        }
+        Some(Target::Continuous { name, values }) => {
+            let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            out.push_str(&format!(
+                "target: {name} (continuous, min {min}, max {max})\n"
+            ));
+        }
+        None => out.push_str("target: none\n"),
+    }
+    if let Some(g) = &t.groups {
+        out.push_str(&format!("groups: {} ({} groups)\n", g.name, g.names.len()));
+    }
+    if let Some(time) = &t.time {
+        out.push_str(&format!("time: {}\n", time.name));
+    }
+    if !t.ignored_columns.is_empty() {
+        out.push_str(&format!(
+            "ignored non-numeric columns: {}\n",
+            t.ignored_columns.join(", ")
+        ));
+    }
+    out
+}
+
+fn describe_json(t: &Table) -> String {
+    let target = match &t.target {
+        Some(Target::Classes(c)) => serde_json::json!({
+            "name": c.name, "kind": "classes", "classes": c.classes, "counts": c.counts(),
+        }),
+        Some(Target::Continuous { name, .. }) => {
+            serde_json::json!({"name": name, "kind": "continuous"})
+        }
+        None => serde_json::Value::Null,
+    };
+    let value = serde_json::json!({
+        "source": t.source,
+        "rows": t.n_rows(),
+        "features": t.feature_names,
+        "target": target,
+        "groups": t.groups.as_ref().map(|g| serde_json::json!({"name": g.name, "n_groups": g.names.len()})),
+        "time": t.time.as_ref().map(|c| c.name.clone()),
+        "ignored_columns": t.ignored_columns,
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&value).expect("json values serialise")
+    )
+}

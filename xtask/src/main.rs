@@ -1,0 +1,392 @@
+//! `cargo xtask`: the workspace's task runner.
+//!
+//! * `list`: topics in course order.
+//! * `run TOPIC`: one topic, its report written under `reports/TOPIC/`.
+//! * `run-all`: every topic, all reports and `reports/index.md`; non-zero exit if a topic
+//!   errors or a check fails. Timings go to `target/ml4ns-timings.json` (not committed).
+//! * `gen-data [--check]`: write the synthetic cohorts under `datasets/cohorts/` and their
+//!   section of `datasets/SOURCES.md`; with `--check`, regenerate in memory and fail if a
+//!   committed file differs by a byte.
+//! * `check-reports`: run everything in memory and fail if `reports/` differs from it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context as _, Result};
+use clap::{Parser, Subcommand};
+use ml4ns_data_io::synth;
+use ml4ns_reporting::{render_index, IndexEntry};
+use ml4ns_topics::{registry, Context, Topic};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "ml4ns task runner")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the topics in course order.
+    List,
+    /// Run one topic and write its report.
+    Run {
+        /// Topic id, e.g. 04-linear-regression.
+        topic: String,
+    },
+    /// Run every topic, write all reports and the index.
+    RunAll,
+    /// Write the synthetic cohorts (or, with --check, verify the committed ones).
+    GenData {
+        /// Regenerate in memory and fail if a committed file differs.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run everything in memory and fail if reports/ differs from what is committed.
+    CheckReports,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List => list(),
+        Command::Run { topic } => run_one(&topic),
+        Command::RunAll => run_all(),
+        Command::GenData { check } => gen_data(check),
+        Command::CheckReports => check_reports(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn list() -> Result<()> {
+    let topics = registry();
+    if topics.is_empty() {
+        println!("no topics are registered yet");
+    }
+    for t in topics {
+        println!("{:<32} {}", t.id, t.title);
+    }
+    Ok(())
+}
+
+fn find_topic(id: &str) -> Result<Topic> {
+    let topics = registry();
+    if let Some(t) = topics.iter().find(|t| t.id == id) {
+        return Ok(*t);
+    }
+    if topics.is_empty() {
+        bail!("unknown topic '{id}': no topics are registered yet");
+    }
+    let known: Vec<&str> = topics.iter().map(|t| t.id).collect();
+    bail!("unknown topic '{id}'; known topics: {}", known.join(", "))
+}
+
+/// Rendered files of one run: path relative to `reports/` → contents.
+type Rendered = BTreeMap<String, String>;
+
+struct Outcome {
+    entry: IndexEntry,
+    seconds: f64,
+}
+
+fn run_topic(topic: &Topic, ctx: &Context, files: &mut Rendered) -> Outcome {
+    let start = Instant::now();
+    let (status, passed, total) = match (topic.run)(ctx) {
+        Ok(report) => {
+            let (passed, total) = (report.checks_passed(), report.checks.len());
+            files.insert(format!("{}/report.md", topic.id), report.to_markdown());
+            files.insert(format!("{}/report.json", topic.id), report.to_json());
+            let status = if report.all_passed() {
+                "ok".to_string()
+            } else {
+                "checks failed".to_string()
+            };
+            (status, passed, total)
+        }
+        Err(e) => (format!("error: {e}"), 0, 0),
+    };
+    Outcome {
+        entry: IndexEntry {
+            id: topic.id.into(),
+            title: topic.title.into(),
+            status,
+            passed,
+            total,
+        },
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+fn render_all(progress: bool) -> (Rendered, Vec<Outcome>) {
+    let ctx = Context::default();
+    let topics = registry();
+    let mut files = Rendered::new();
+    let mut outcomes = Vec::new();
+    for (i, topic) in topics.iter().enumerate() {
+        if progress {
+            eprintln!("[{}/{}] {}", i + 1, topics.len(), topic.id);
+        }
+        outcomes.push(run_topic(topic, &ctx, &mut files));
+    }
+    let entries: Vec<IndexEntry> = outcomes.iter().map(|o| o.entry.clone()).collect();
+    files.insert("index.md".into(), render_index(&entries));
+    (files, outcomes)
+}
+
+fn write_files(dir: &Path, files: &Rendered) -> Result<()> {
+    for (rel, contents) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        write_atomic(&path, contents.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Write through a temporary file and rename, so a failure never leaves half a file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp-xtask");
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
+    Ok(())
+}
+
+fn summarise(outcomes: &[Outcome]) -> Result<()> {
+    if outcomes.is_empty() {
+        eprintln!("no topics are registered yet; wrote reports/index.md");
+        return Ok(());
+    }
+    eprintln!("\n{:<32} {:>8} {:>9}  status", "topic", "checks", "seconds");
+    for o in outcomes {
+        eprintln!(
+            "{:<32} {:>8} {:>9.2}  {}",
+            o.entry.id,
+            format!("{}/{}", o.entry.passed, o.entry.total),
+            o.seconds,
+            o.entry.status
+        );
+    }
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.entry.status != "ok")
+        .map(|o| o.entry.id.as_str())
+        .collect();
+    if !failed.is_empty() {
+        bail!("{} topic(s) failed: {}", failed.len(), failed.join(", "));
+    }
+    Ok(())
+}
+
+fn write_timings(outcomes: &[Outcome]) -> Result<()> {
+    let dir = root().join("target");
+    std::fs::create_dir_all(&dir)?;
+    let body: Vec<String> = outcomes
+        .iter()
+        .map(|o| format!("  \"{}\": {:.3}", o.entry.id, o.seconds))
+        .collect();
+    let json = format!("{{\n{}\n}}\n", body.join(",\n"));
+    write_atomic(&dir.join("ml4ns-timings.json"), json.as_bytes())
+}
+
+fn run_one(id: &str) -> Result<()> {
+    let topic = find_topic(id)?;
+    let mut files = Rendered::new();
+    let outcome = run_topic(&topic, &Context::default(), &mut files);
+    write_files(&root().join("reports"), &files)?;
+    summarise(std::slice::from_ref(&outcome))
+}
+
+fn run_all() -> Result<()> {
+    let (files, outcomes) = render_all(true);
+    write_files(&root().join("reports"), &files)?;
+    write_timings(&outcomes)?;
+    summarise(&outcomes)
+}
+
+fn check_reports() -> Result<()> {
+    let (files, outcomes) = render_all(false);
+    let dir = root().join("reports");
+    let mut problems = Vec::new();
+    for (rel, contents) in &files {
+        match std::fs::read_to_string(dir.join(rel)) {
+            Ok(on_disk) if on_disk == *contents => {}
+            Ok(_) => problems.push(format!("reports/{rel} differs from a fresh run")),
+            Err(_) => problems.push(format!("reports/{rel} is missing")),
+        }
+    }
+    for rel in list_files(&dir)? {
+        if !files.contains_key(&rel) {
+            problems.push(format!("reports/{rel} is not produced by any topic"));
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "reports/ is out of date (run `cargo xtask run-all` and commit):\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    summarise(&outcomes)?;
+    eprintln!("reports/ matches a fresh run ({} files)", files.len());
+    Ok(())
+}
+
+/// Files under `dir`, relative, with `/` separators, sorted.
+fn list_files(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("under dir");
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+const SOURCES_BEGIN: &str = "<!-- cohorts:begin (generated by `cargo xtask gen-data`) -->";
+const SOURCES_END: &str = "<!-- cohorts:end -->";
+
+/// The cohort files and the regenerated `datasets/SOURCES.md`.
+fn cohort_files() -> Result<Rendered> {
+    let mut files = Rendered::new();
+    let mut section = format!(
+        "{SOURCES_BEGIN}\n\nGenerated by `cargo xtask gen-data` from `ml4ns_data_io::synth` with seed {}; \
+         `cargo xtask gen-data --check` proves each file regenerates byte for byte. The data are \
+         synthetic: no row is a real person.\n\n| file | sha256 | rows | columns | target | groups | time |\n|---|---|---|---|---|---|---|\n",
+        synth::COMMITTED_SEED
+    );
+    let mut processes = String::new();
+    for cohort in synth::committed() {
+        let csv = cohort.to_csv();
+        let file = format!("cohorts/{}.csv", cohort.name);
+        section.push_str(&format!(
+            "| `{file}` | `{}` | {} | {} | `{}` | {} | {} |\n",
+            sha256_hex(csv.as_bytes()),
+            cohort.n_rows(),
+            cohort.columns.len(),
+            cohort.spec.target.as_deref().unwrap_or("-"),
+            cohort
+                .spec
+                .groups
+                .as_deref()
+                .map_or("-".into(), |g| format!("`{g}`")),
+            cohort
+                .spec
+                .time
+                .as_deref()
+                .map_or("-".into(), |t| format!("`{t}`")),
+        ));
+        let columns: Vec<&str> = cohort.columns.iter().map(|c| c.name()).collect();
+        processes.push_str(&format!(
+            "\n### {}\n\n{}\n\nColumns: {}.\n",
+            cohort.name,
+            cohort.description,
+            columns
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        files.insert(file, csv);
+    }
+    section.push_str(&format!(
+        "\nThe full generating process of each cohort is documented on its generator in \
+         `crates/data-io/src/synth/cohorts.rs`; in short:\n{processes}\n{SOURCES_END}"
+    ));
+    let sources_path = root().join("datasets/SOURCES.md");
+    let sources = std::fs::read_to_string(&sources_path)
+        .with_context(|| format!("reading {}", sources_path.display()))?;
+    let updated = match (sources.find(SOURCES_BEGIN), sources.find(SOURCES_END)) {
+        (Some(b), Some(e)) if b < e => format!(
+            "{}{}{}",
+            &sources[..b],
+            section,
+            &sources[e + SOURCES_END.len()..]
+        ),
+        _ => bail!(
+            "{} has no generated-cohorts markers ({SOURCES_BEGIN} ... {SOURCES_END})",
+            sources_path.display()
+        ),
+    };
+    files.insert("SOURCES.md".into(), updated);
+    Ok(files)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn gen_data(check: bool) -> Result<()> {
+    let files = cohort_files()?;
+    let dir = root().join("datasets");
+    if !check {
+        write_files(&dir, &files)?;
+        for rel in files.keys() {
+            eprintln!("wrote datasets/{rel}");
+        }
+        return Ok(());
+    }
+    let mut problems = Vec::new();
+    for (rel, contents) in &files {
+        match std::fs::read(dir.join(rel)) {
+            Ok(bytes) if bytes == contents.as_bytes() => {}
+            Ok(bytes) => {
+                let line = first_difference(&bytes, contents.as_bytes());
+                problems.push(format!("datasets/{rel} differs (first at line {line})"))
+            }
+            Err(e) => problems.push(format!("datasets/{rel}: {e}")),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "committed data do not match the generators (run `cargo xtask gen-data`):\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    eprintln!("{} generated files match byte for byte", files.len());
+    Ok(())
+}
+
+fn first_difference(a: &[u8], b: &[u8]) -> usize {
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    1 + a[..at].iter().filter(|&&c| c == b'\n').count()
+}
