@@ -390,3 +390,49 @@ fn first_difference(a: &[u8], b: &[u8]) -> usize {
         .unwrap_or(a.len().min(b.len()));
     1 + a[..at].iter().filter(|&&c| c == b'\n').count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_topic_is_a_clear_error() {
+        let msg = find_topic("99-nope").unwrap_err().to_string();
+        assert!(msg.contains("unknown topic '99-nope'"), "{msg}");
+    }
+
+    #[test]
+    fn first_difference_reports_the_line() {
+        assert_eq!(first_difference(b"a\nb\nc\n", b"a\nb\nx\n"), 3);
+        assert_eq!(first_difference(b"a\n", b"a\nb\n"), 2);
+    }
+
+    #[test]
+    fn generated_files_cover_every_cohort_and_sources() {
+        let files = cohort_files().unwrap();
+        assert!(files.contains_key("SOURCES.md"));
+        for cohort in synth::committed() {
+            assert!(files.contains_key(&format!("cohorts/{}.csv", cohort.name)));
+        }
+        let sources = &files["SOURCES.md"];
+        assert_eq!(sources.matches(SOURCES_BEGIN).count(), 1);
+        assert!(sources.contains("## Classic datasets"));
+    }
+
+    #[test]
+    fn report_file_listing_is_relative_and_sorted() {
+        let dir = tempfile_dir();
+        std::fs::create_dir_all(dir.join("b")).unwrap();
+        std::fs::write(dir.join("b/x.md"), "").unwrap();
+        std::fs::write(dir.join("a.md"), "").unwrap();
+        assert_eq!(list_files(&dir).unwrap(), ["a.md", "b/x.md"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}

@@ -29,6 +29,7 @@ enum Impute {
     /// A missing, NaN or infinite value is an error naming its column and row.
     Error,
     /// Drop rows with such a value in any used column.
+    #[value(name = "drop_rows")]
     DropRows,
     /// Replace such feature values by the column mean.
     Mean,
