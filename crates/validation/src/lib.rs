@@ -1,5 +1,28 @@
 //! # ml4ns-validation
 //!
-//! Placeholder: this crate is filled by its own issue (see DESIGN.md §1). It compiles
-//! today so that the workspace layout, the dependency directions and CI are in place.
+//! Where this project is stricter than linfa: cross-validation splitters that reproduce
+//! scikit-learn's fold for fold (including shuffled ones, through a port of NumPy's
+//! `RandomState`), so that subject-grouped and stratified evaluation is both correct and
+//! comparable with published Python results.
+//!
+//! ```
+//! use ml4ns_validation::Cv;
+//! let cv = Cv::parse("group_kfold:n_splits=3")?;
+//! let groups = [0, 0, 1, 1, 2, 2, 3];
+//! for split in cv.split(groups.len(), None, Some(&groups))? {
+//!     // No subject is on both sides.
+//!     assert!(split.test.iter().all(|&t| split.train.iter().all(|&r| groups[r] != groups[t])));
+//! }
+//! # Ok::<(), ml4ns_validation::SplitError>(())
+//! ```
 #![warn(missing_docs)]
+// Ports of scikit-learn/NumPy index arithmetic read closest to their reference as index loops.
+#![allow(clippy::needless_range_loop)]
+
+pub mod metrics;
+pub mod random_state;
+pub mod split;
+
+pub use metrics::MetricError;
+pub use random_state::RandomState;
+pub use split::{Cv, Size, Split, SplitError, SPEC_NAMES};
