@@ -4,6 +4,8 @@
 
 use std::process::ExitCode;
 
+mod eval;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use ml4ns_data_io::{read_table, MissingPolicy, Table, TableSpec, Target, TargetKind};
 
@@ -19,7 +21,7 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -47,7 +49,7 @@ enum Task {
 
 /// How to read a data file: shared by every command that loads one.
 #[derive(clap::Args)]
-struct DataArgs {
+pub(crate) struct DataArgs {
     /// CSV (.csv, .tsv) or Parquet (.parquet) file.
     #[arg(long)]
     data: std::path::PathBuf,
@@ -75,7 +77,7 @@ struct DataArgs {
 }
 
 impl DataArgs {
-    fn spec(&self) -> TableSpec {
+    pub(crate) fn spec(&self) -> TableSpec {
         TableSpec {
             target: self.target.clone(),
             target_kind: match self.task {
@@ -106,6 +108,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print the train/test folds of a cross-validation scheme (0-based data rows of the file).
+    Split {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Scheme, e.g. group_kfold:n_splits=5 or kfold:n_splits=5,shuffle=true,random_state=0.
+        #[arg(long)]
+        cv: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Every metric that applies to a file of true and predicted values.
+    Metrics(eval::MetricsArgs),
     /// List the course topics in order.
     Topics {
         /// Output format.
@@ -113,6 +128,18 @@ enum Command {
         format: Format,
     },
 }
+
+/// A usage error detected after argument parsing (e.g. a malformed `--cv` spec): exit 2.
+#[derive(Debug)]
+pub(crate) struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -123,7 +150,11 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(1)
+            if e.downcast_ref::<Usage>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }
@@ -137,6 +168,8 @@ fn run(command: Command) -> anyhow::Result<String> {
                 Format::Json => describe_json(&table),
             })
         }
+        Command::Split { data, cv, format } => eval::split(&data, &cv, format),
+        Command::Metrics(args) => eval::metrics(&args),
         Command::Topics { format } => {
             let topics = ml4ns_topics::registry();
             Ok(match format {

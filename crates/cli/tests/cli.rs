@@ -149,3 +149,187 @@ fn topics_lists_the_registry() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), expected);
 }
+
+#[test]
+fn split_prints_group_respecting_folds_as_json() {
+    let out = ml4ns()
+        .args([
+            "split",
+            "--data",
+            &cohort("dementia_severity"),
+            "--target",
+            "severity",
+        ])
+        .args([
+            "--groups",
+            "participant_id",
+            "--cv",
+            "group_kfold:n_splits=4",
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("[{\"train\":["), "{}", &text[..40]);
+    let folds: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(folds.len(), 4);
+    // Rows of one participant (the CSV's participant_id column) never straddle train and test.
+    let csv = std::fs::read_to_string(cohort("dementia_severity")).unwrap();
+    let ids: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let mut tested = vec![0; ids.len()];
+    for fold in &folds {
+        let side = |k: &str| -> Vec<usize> {
+            fold[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as usize)
+                .collect()
+        };
+        let (train, test) = (side("train"), side("test"));
+        assert_eq!(train.len() + test.len(), ids.len());
+        for &t in &test {
+            tested[t] += 1;
+            assert!(train.iter().all(|&r| ids[r] != ids[t]));
+        }
+    }
+    assert!(
+        tested.iter().all(|&n| n == 1),
+        "every row tested exactly once"
+    );
+}
+
+#[test]
+fn split_errors_name_the_problem() {
+    let data = cohort("cognitive_risk");
+    ml4ns()
+        .args(["split", "--data", &data, "--cv", "kfold:n_split=3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown key 'n_split'"))
+        .stderr(predicate::str::contains(
+            "valid keys: n_splits, shuffle, random_state",
+        ));
+    ml4ns()
+        .args(["split", "--data", &data, "--cv", "group_kfold:n_splits=3"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("needs groups"));
+    ml4ns()
+        .args([
+            "split",
+            "--data",
+            &data,
+            "--cv",
+            "kfold:n_splits=3,random_state=1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("shuffle is false"));
+}
+
+#[test]
+fn predefined_split_reads_its_fold_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.csv");
+    std::fs::write(&path, "x,fold\n1,0\n2,1\n3,-1\n4,0\n5,1\n").unwrap();
+    ml4ns()
+        .args(["split", "--data", path.to_str().unwrap()])
+        .args(["--cv", "predefined_split:column=fold", "--format", "json"])
+        .assert()
+        .success()
+        .stdout("[{\"train\":[1,2,4],\"test\":[0,3]},{\"train\":[0,2,3],\"test\":[1,4]}]\n");
+}
+
+#[test]
+fn metrics_prints_scikit_learn_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.csv");
+    // scikit-learn: accuracy 0.6, precision 2/3, recall 2/3, specificity 0.5, ROC AUC 5/6.
+    std::fs::write(
+        &path,
+        "y,yhat,score\n1,1,0.9\n0,0,0.2\n1,0,0.4\n0,1,0.6\n1,1,0.8\n",
+    )
+    .unwrap();
+    let out = ml4ns()
+        .args([
+            "metrics",
+            "--data",
+            path.to_str().unwrap(),
+            "--y-true",
+            "y",
+            "--y-pred",
+            "yhat",
+        ])
+        .args(["--y-score", "score", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let close = |k: &str, x: f64| (v[k].as_f64().unwrap() - x).abs() < 1e-12;
+    assert!(close("accuracy", 0.6));
+    assert!(close("precision", 2.0 / 3.0) && close("recall", 2.0 / 3.0));
+    assert!(close("sensitivity", 2.0 / 3.0) && close("specificity", 0.5));
+    assert!(close("roc_auc", 5.0 / 6.0));
+    assert_eq!(v["confusion_matrix"], serde_json::json!([[1, 1], [1, 2]]));
+    // Text output is scikit-learn's classification_report first.
+    ml4ns()
+        .args([
+            "metrics",
+            "--data",
+            path.to_str().unwrap(),
+            "--y-true",
+            "y",
+            "--y-pred",
+            "yhat",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "              precision    recall  f1-score   support\n",
+        ));
+    // Regression.
+    std::fs::write(&path, "y,yhat\n1,1.5\n2,2\n3,2.5\n").unwrap();
+    let out = ml4ns()
+        .args([
+            "metrics",
+            "--data",
+            path.to_str().unwrap(),
+            "--y-true",
+            "y",
+            "--y-pred",
+            "yhat",
+        ])
+        .args(["--task", "regression", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!((v["mae"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    assert!((v["r2"].as_f64().unwrap() - 0.75).abs() < 1e-12);
+    // A missing prediction names its column and row.
+    std::fs::write(&path, "y,yhat\n1,1\n0,\n").unwrap();
+    ml4ns()
+        .args([
+            "metrics",
+            "--data",
+            path.to_str().unwrap(),
+            "--y-true",
+            "y",
+            "--y-pred",
+            "yhat",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "column 'yhat' (y_pred) has a missing value at row 2",
+        ));
+}

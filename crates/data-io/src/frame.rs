@@ -199,6 +199,39 @@ impl RawFrame {
         }
     }
 
+    /// The values of one numeric column, every cell required: unknown columns, text and
+    /// missing/NaN/infinite cells are errors naming the column (and row). `role` names the
+    /// column's use in messages.
+    pub fn numbers(&self, name: &str, role: &'static str) -> Result<Vec<f64>> {
+        let idx = resolve(self, name, role)?;
+        let view = numeric_view(self, idx, role)?;
+        view.values
+            .iter()
+            .enumerate()
+            .map(|(row, v)| match missing_kind(*v) {
+                None => Ok(v.expect("present")),
+                Some(kind) => Err(missing_error(self, row, idx, role, kind, "")),
+            })
+            .collect()
+    }
+
+    /// The labels of one column as text (numbers without a trailing `.0`), every cell
+    /// required, and whether they all came from numbers.
+    pub fn labels(&self, name: &str, role: &'static str) -> Result<(Vec<String>, bool)> {
+        let idx = resolve(self, name, role)?;
+        let view = label_view(self, idx, role)?;
+        let labels = view
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(row, l)| {
+                l.clone()
+                    .ok_or_else(|| missing_error(self, row, idx, role, MissingKind::Missing, ""))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((labels, view.numeric))
+    }
+
     /// Apply column roles and build a [`Table`]. See [`TableSpec`] for the rules.
     pub fn into_table(self, spec: &TableSpec) -> Result<Table> {
         self.validate()?;
@@ -483,8 +516,10 @@ fn label_view(frame: &RawFrame, column: usize, role: &'static str) -> Result<Lab
     })
 }
 
-/// Encode labels: sorted unique names (numerically when `numeric`), codes, and first-seen order.
-fn encode_labels(labels: &[String], numeric: bool) -> (Vec<usize>, Vec<String>, Vec<String>) {
+/// Encode labels as codes into their sorted unique names (numerically when `numeric`, i.e.
+/// when every label came from a number). Returns `(codes, sorted names, names in order of
+/// first appearance)`.
+pub fn encode_labels(labels: &[String], numeric: bool) -> (Vec<usize>, Vec<String>, Vec<String>) {
     let mut first_seen: Vec<String> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for l in labels {
@@ -648,12 +683,12 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
         .iter()
         .map(|t| match t {
             TargetView::Numeric(v) => (v.column, v.role, numeric_missing(&v.values)),
-            TargetView::Labels(l) => (l.column, l.role, label_missing(frame_col(&frame, l))),
+            TargetView::Labels(l) => (l.column, l.role, label_missing(&l.labels)),
         })
         .chain(
             groups
                 .iter()
-                .map(|g| (g.column, g.role, label_missing(frame_col(&frame, g)))),
+                .map(|g| (g.column, g.role, label_missing(&g.labels))),
         )
         .collect::<Vec<_>>();
     for (column, role, misses) in &non_feature_views {
@@ -771,10 +806,6 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
         source_rows: rows,
         ignored_columns: ignored,
     })
-}
-
-fn frame_col<'a>(_frame: &RawFrame, view: &'a LabelView) -> &'a [Option<String>] {
-    &view.labels
 }
 
 fn numeric_missing(values: &[Option<f64>]) -> Vec<(usize, MissingKind)> {

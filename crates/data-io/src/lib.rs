@@ -45,8 +45,8 @@ mod table;
 
 pub use error::{DataError, MissingKind, Result, RowRef};
 pub use frame::{
-    number_label, parse_cell, Cell, MissingPolicy, RawColumn, RawFrame, TableSpec, TargetKind,
-    AUTO_MAX_CLASSES, MISSING_TOKENS,
+    encode_labels, number_label, parse_cell, Cell, MissingPolicy, RawColumn, RawFrame, TableSpec,
+    TargetKind, AUTO_MAX_CLASSES, MISSING_TOKENS,
 };
 #[cfg(feature = "polars")]
 pub use io::{
