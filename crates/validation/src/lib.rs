@@ -3,7 +3,10 @@
 //! Where this project is stricter than linfa: cross-validation splitters that reproduce
 //! scikit-learn's fold for fold (including shuffled ones, through a port of NumPy's
 //! `RandomState`), so that subject-grouped and stratified evaluation is both correct and
-//! comparable with published Python results.
+//! comparable with published Python results; metrics with scikit-learn's conventions; and
+//! model selection (cross-validation in parallel, grid and nested search, learning and
+//! validation curves, resampling inside training folds, permutation importance) for any
+//! model implementing [`selection::Learner`].
 //!
 //! ```
 //! use ml4ns_validation::Cv;
@@ -21,6 +24,7 @@
 
 pub mod metrics;
 pub mod random_state;
+pub mod selection;
 pub mod split;
 
 pub use metrics::MetricError;
