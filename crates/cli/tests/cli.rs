@@ -1,11 +1,7 @@
 //! The `ml4ns` binary as users call it: output, exit codes, and errors that name the problem.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
-
-fn ml4ns() -> Command {
-    Command::cargo_bin("ml4ns").expect("binary built")
-}
+mod harness;
+use harness::{ml4ns, predicate};
 
 fn cohort(name: &str) -> String {
     format!(
