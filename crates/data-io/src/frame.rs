@@ -444,12 +444,7 @@ fn numeric_view(frame: &RawFrame, column: usize, role: &'static str) -> Result<N
             out
         }
         RawColumn::Unsupported { dtype, .. } => {
-            return Err(DataError::UnsupportedType {
-                source_name: frame.source.clone(),
-                column: frame.names[column].clone(),
-                role: role.into(),
-                dtype: dtype.clone(),
-            })
+            return Err(unsupported(frame, column, role, dtype))
         }
     };
     Ok(NumericView {
@@ -457,6 +452,15 @@ fn numeric_view(frame: &RawFrame, column: usize, role: &'static str) -> Result<N
         role,
         values,
     })
+}
+
+fn unsupported(frame: &RawFrame, column: usize, role: &str, dtype: &str) -> DataError {
+    DataError::UnsupportedType {
+        source_name: frame.source.clone(),
+        column: frame.names[column].clone(),
+        role: role.into(),
+        dtype: dtype.to_string(),
+    }
 }
 
 /// A column used as labels (target classes or groups): one optional label per row, with
@@ -500,12 +504,7 @@ fn label_view(frame: &RawFrame, column: usize, role: &'static str) -> Result<Lab
             false,
         ),
         RawColumn::Unsupported { dtype, .. } => {
-            return Err(DataError::UnsupportedType {
-                source_name: frame.source.clone(),
-                column: frame.names[column].clone(),
-                role: role.into(),
-                dtype: dtype.clone(),
-            })
+            return Err(unsupported(frame, column, role, dtype))
         }
     };
     Ok(LabelView {

@@ -535,37 +535,32 @@ impl Cv {
                 n_splits,
                 random_state,
                 ..
-            } => {
-                check_n_splits(name, *n_splits, n_samples)?;
-                let mut rng = random_state.map(RandomState::new);
-                Ok(kfold(n_samples, *n_splits, rng.as_mut()))
             }
-            Cv::StratifiedKFold {
+            | Cv::StratifiedKFold {
+                n_splits,
+                random_state,
+                ..
+            }
+            | Cv::GroupKFold {
+                n_splits,
+                random_state,
+                ..
+            }
+            | Cv::StratifiedGroupKFold {
                 n_splits,
                 random_state,
                 ..
             } => {
                 check_n_splits(name, *n_splits, n_samples)?;
+                // A fresh generator per call, as `check_random_state(int)` makes one.
                 let mut rng = random_state.map(RandomState::new);
-                stratified_kfold(name, labels()?, *n_splits, rng.as_mut())
-            }
-            Cv::GroupKFold {
-                n_splits,
-                random_state,
-                ..
-            } => {
-                check_n_splits(name, *n_splits, n_samples)?;
-                let mut rng = random_state.map(RandomState::new);
-                group_kfold(name, grouping()?, *n_splits, rng.as_mut())
-            }
-            Cv::StratifiedGroupKFold {
-                n_splits,
-                random_state,
-                ..
-            } => {
-                check_n_splits(name, *n_splits, n_samples)?;
-                let mut rng = random_state.map(RandomState::new);
-                stratified_group_kfold(name, labels()?, grouping()?, *n_splits, rng.as_mut())
+                let rng = rng.as_mut();
+                match self {
+                    Cv::KFold { .. } => Ok(kfold(n_samples, *n_splits, rng)),
+                    Cv::StratifiedKFold { .. } => stratified_kfold(name, labels()?, *n_splits, rng),
+                    Cv::GroupKFold { .. } => group_kfold(name, grouping()?, *n_splits, rng),
+                    _ => stratified_group_kfold(name, labels()?, grouping()?, *n_splits, rng),
+                }
             }
             Cv::LeaveOneOut => {
                 if n_samples <= 1 {
