@@ -1,5 +1,31 @@
 //! # ml4ns-models
 //!
-//! Placeholder: this crate is filled by its own issue (see DESIGN.md §1). It compiles
-//! today so that the workspace layout, the dependency directions and CI are in place.
+//! One interface over linfa's models: a [`ModelSpec`] string (`logistic:c=1.0`,
+//! `knn:k=7,weights=distance`, ...) is checked into a [`Model`], which fits on an
+//! [`ml4ns_data_io::Table`] and returns a [`Fitted`] model that predicts class codes or values
+//! and, where the model has them, class probabilities.
+//!
+//! The algorithms are linfa's, except KNN (linfa has only neighbour indexes); where a linfa
+//! model differs from scikit-learn in a way users would trip on, the wrapper says so and
+//! corrects it (elastic net's intercept, logistic regression's positive class, naive Bayes'
+//! probabilities).
+//!
+//! ```
+//! use ml4ns_models::Model;
+//! let rings = ml4ns_data_io::synth::concentric_rings(200, 1).table()?;
+//! let model = Model::parse("knn:k=5")?;
+//! let fitted = model.fit(&rings)?;
+//! let pred = fitted.predict(rings.x.view())?;
+//! assert_eq!(pred.len(), 200);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![warn(missing_docs)]
+
+mod error;
+mod knn;
+mod model;
+mod spec;
+
+pub use error::ModelError;
+pub use model::{Fitted, Model};
+pub use spec::{ModelInfo, ModelSpec, Task, MODELS};

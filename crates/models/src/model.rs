@@ -1,0 +1,521 @@
+//! [`Model`]: a checked [`ModelSpec`] that fits on a [`Table`], and [`Fitted`] models.
+
+use std::collections::BTreeMap;
+
+use linfa::prelude::*;
+use ml4ns_data_io::{Table, Target};
+use ndarray::{Array1, Array2, ArrayView2, Axis, Ix1};
+
+use crate::error::ModelError;
+use crate::spec::{ModelSpec, Task};
+
+/// A fitted model.
+pub trait Fitted: Send + Sync {
+    /// Predictions: class codes (as numbers, in the training table's class coding) or values.
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError>;
+    /// Class probabilities, one column per class code of the training table, when the model
+    /// has them.
+    fn predict_proba(&self, _x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
+        Ok(None)
+    }
+}
+
+/// Checked hyper-parameters of one model.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Ols {
+        intercept: bool,
+    },
+    Ridge {
+        alpha: f64,
+        max_iter: usize,
+        tol: f64,
+    },
+    ElasticNet {
+        alpha: f64,
+        l1_ratio: f64,
+        max_iter: u32,
+        tol: f64,
+    },
+    Logistic {
+        c: Option<f64>,
+        max_iter: u64,
+        tol: f64,
+    },
+    GaussianNb {
+        var_smoothing: f64,
+    },
+    Tree {
+        entropy: bool,
+        max_depth: Option<usize>,
+        min_split: usize,
+        min_leaf: usize,
+    },
+    Knn {
+        k: usize,
+        distance: bool,
+    },
+}
+
+/// A model ready to fit: its spec (defaults filled in) and checked hyper-parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    spec: ModelSpec,
+    kind: Kind,
+}
+
+impl Model {
+    /// Check a spec's values and build the model. Invalid values are errors naming the key.
+    pub fn from_spec(spec: &ModelSpec) -> Result<Model, ModelError> {
+        let positive = |v: f64| v > 0.0;
+        let kind = match spec.name.as_str() {
+            "ols" => Kind::Ols {
+                intercept: spec.bool("fit_intercept")?,
+            },
+            "ridge" => Kind::Ridge {
+                alpha: spec.f64("alpha", "must be ≥ 0", |v| v >= 0.0)?,
+                max_iter: spec.usize("max_iter", 1)?,
+                tol: spec.f64("tol", "must be > 0", positive)?,
+            },
+            "lasso" | "elastic_net" => Kind::ElasticNet {
+                alpha: spec.f64("alpha", "must be > 0", positive)?,
+                l1_ratio: if spec.name == "lasso" {
+                    1.0
+                } else {
+                    spec.f64("l1_ratio", "must be in [0, 1]", |v| {
+                        (0.0..=1.0).contains(&v)
+                    })?
+                },
+                max_iter: spec.usize("max_iter", 1)?.min(u32::MAX as usize) as u32,
+                tol: spec.f64("tol", "must be > 0", positive)?,
+            },
+            "logistic" => Kind::Logistic {
+                c: match spec.choice("penalty", &["l2", "none"])?.as_str() {
+                    "none" => None,
+                    _ => Some(spec.f64("c", "must be > 0", positive)?),
+                },
+                max_iter: spec.usize("max_iter", 1)? as u64,
+                tol: spec.f64("tol", "must be > 0", positive)?,
+            },
+            "gaussian_nb" => Kind::GaussianNb {
+                var_smoothing: spec.f64("var_smoothing", "must be ≥ 0", |v| v >= 0.0)?,
+            },
+            "decision_tree" => Kind::Tree {
+                entropy: spec.choice("criterion", &["gini", "entropy"])? == "entropy",
+                max_depth: spec.opt_usize("max_depth", 1)?,
+                min_split: spec.usize("min_samples_split", 2)?,
+                min_leaf: spec.usize("min_samples_leaf", 1)?,
+            },
+            "knn" => Kind::Knn {
+                k: spec.usize("k", 1)?,
+                distance: spec.choice("weights", &["uniform", "distance"])? == "distance",
+            },
+            other => {
+                return Err(ModelSpec::info(other).map(|_| ()).err().unwrap_or_else(|| {
+                    ModelError::Data {
+                        model: other.to_string(),
+                        message: "registered but not implemented".into(),
+                    }
+                }))
+            }
+        };
+        Ok(Model {
+            spec: spec.clone(),
+            kind,
+        })
+    }
+
+    /// Parse a spec string and build the model.
+    pub fn parse(spec: &str) -> Result<Model, ModelError> {
+        Model::from_spec(&ModelSpec::parse(spec)?)
+    }
+
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// Every hyper-parameter with its value (defaults included), for reports.
+    pub fn params(&self) -> &BTreeMap<String, String> {
+        &self.spec.params
+    }
+
+    /// The full spec.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    fn err(&self, message: impl Into<String>) -> ModelError {
+        ModelError::Data {
+            model: self.spec.name.clone(),
+            message: message.into(),
+        }
+    }
+
+    fn fit_err(&self, e: impl std::fmt::Display) -> ModelError {
+        ModelError::Fit {
+            model: self.spec.name.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// Fit on a table's features and target.
+    pub fn fit(&self, table: &Table) -> Result<Box<dyn Fitted>, ModelError> {
+        if table.n_rows() == 0 || table.n_features() == 0 {
+            return Err(self.err("needs at least one row and one feature"));
+        }
+        let target = table
+            .target
+            .as_ref()
+            .ok_or_else(|| self.err("needs a target column"))?;
+        let info = ModelSpec::info(&self.spec.name)?;
+        let x = table.x.clone();
+        let n_features = x.ncols();
+        let name = self.spec.name.clone();
+        match (info.task, target) {
+            (Task::Regression, Target::Classes(_)) => {
+                return Err(self.err("is a regressor but the target holds class labels"))
+            }
+            (Task::Classification, Target::Continuous { .. }) => {
+                return Err(self.err("is a classifier but the target is continuous"))
+            }
+            _ => {}
+        }
+        let linear =
+            |coef: Array1<f64>, intercept: f64, center: Option<Array1<f64>>| -> Box<dyn Fitted> {
+                Box::new(Linear {
+                    name: name.clone(),
+                    coef,
+                    intercept,
+                    center,
+                })
+            };
+        match &self.kind {
+            Kind::Ols { intercept } => {
+                let y = target.as_f64();
+                let ds = Dataset::new(x, y);
+                let m = linfa_linear::LinearRegression::new()
+                    .with_intercept(*intercept)
+                    .fit(&ds)
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(linear(m.params().clone(), m.intercept(), None))
+            }
+            Kind::Ridge {
+                alpha,
+                max_iter,
+                tol,
+            } => {
+                let ds = Dataset::new(x, target.as_f64());
+                let m = linfa_linear::TweedieRegressor::params()
+                    .power(0.0)
+                    .link(linfa_linear::Link::Identity)
+                    .alpha(*alpha)
+                    .fit_intercept(true)
+                    .max_iter(*max_iter)
+                    .tol(*tol)
+                    .fit(&ds)
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(linear(m.coef.clone(), m.intercept, None))
+            }
+            Kind::ElasticNet {
+                alpha,
+                l1_ratio,
+                max_iter,
+                tol,
+            } => {
+                // linfa-elasticnet centres y but not X, so its intercept is only right for
+                // centred features: centre X here and predict on centred features.
+                let mean = x.mean_axis(Axis(0)).expect("rows checked above");
+                let centred = &x - &mean;
+                let ds = Dataset::new(centred, target.as_f64());
+                let m = linfa_elasticnet::ElasticNet::<f64>::params()
+                    .penalty(*alpha)
+                    .l1_ratio(*l1_ratio)
+                    .with_intercept(true)
+                    .max_iterations(*max_iter)
+                    .tolerance(*tol)
+                    .fit(&ds)
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(linear(m.hyperplane().clone(), m.intercept(), Some(mean)))
+            }
+            Kind::Logistic { c, max_iter, tol } => {
+                let classes = target.classes().expect("classification checked above");
+                let codes = classes.codes.clone();
+                let n_classes = classes.classes.len();
+                let present = distinct(&codes);
+                if present.len() < 2 {
+                    return Err(self.err("needs at least two classes in the training rows"));
+                }
+                // scikit-learn minimises C·Σloss + ½‖w‖²; linfa Σloss + (α/2)‖w‖²: α = 1/C.
+                let alpha = c.map_or(0.0, |c| 1.0 / c);
+                if present.len() == 2 {
+                    let ds: Dataset<f64, usize, Ix1> = Dataset::new(x, codes);
+                    let m = linfa_logistic::LogisticRegression::<f64>::default()
+                        .alpha(alpha)
+                        .max_iterations(*max_iter)
+                        .gradient_tolerance(*tol)
+                        .fit(&ds)
+                        .map_err(|e| self.fit_err(e))?;
+                    // linfa's "positive" class is the more frequent one, not the larger code.
+                    Ok(Box::new(BinaryLogistic {
+                        name,
+                        pos: m.labels().pos.class,
+                        neg: m.labels().neg.class,
+                        coef: m.params().clone(),
+                        intercept: m.intercept(),
+                        n_classes,
+                    }))
+                } else {
+                    let ds: Dataset<f64, usize, Ix1> = Dataset::new(x, codes);
+                    let m = linfa_logistic::MultiLogisticRegression::<f64>::default()
+                        .alpha(alpha)
+                        .max_iterations(*max_iter)
+                        .gradient_tolerance(*tol)
+                        .fit(&ds)
+                        .map_err(|e| self.fit_err(e))?;
+                    Ok(Box::new(MultiLogistic {
+                        name,
+                        classes: m.classes().to_vec(),
+                        coef: m.params().clone(),
+                        intercept: m.intercept().clone(),
+                        n_classes,
+                    }))
+                }
+            }
+            Kind::GaussianNb { var_smoothing } => {
+                let classes = target.classes().expect("classification checked above");
+                let n_classes = classes.classes.len();
+                let ds: Dataset<f64, usize, Ix1> = Dataset::new(x, classes.codes.clone());
+                let m = linfa_bayes::GaussianNb::params()
+                    .var_smoothing(*var_smoothing)
+                    .fit(&ds)
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(Box::new(NaiveBayesModel {
+                    name,
+                    model: m,
+                    n_classes,
+                    n_features,
+                }))
+            }
+            Kind::Tree {
+                entropy,
+                max_depth,
+                min_split,
+                min_leaf,
+            } => {
+                let classes = target.classes().expect("classification checked above");
+                let ds: Dataset<f64, usize, Ix1> = Dataset::new(x, classes.codes.clone())
+                    .with_feature_names(table.feature_names.clone());
+                let quality = if *entropy {
+                    linfa_trees::SplitQuality::Entropy
+                } else {
+                    linfa_trees::SplitQuality::Gini
+                };
+                let m = linfa_trees::DecisionTree::params()
+                    .split_quality(quality)
+                    .max_depth(*max_depth)
+                    .min_weight_split(*min_split as f32)
+                    .min_weight_leaf(*min_leaf as f32)
+                    // scikit-learn's default is 0; linfa's 1e-5 (and it accepts no less than ε)
+                    // stops some pure-leaf splits early.
+                    .min_impurity_decrease(f64::EPSILON)
+                    .fit(&ds)
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(Box::new(TreeModel {
+                    name,
+                    tree: m,
+                    n_features,
+                }))
+            }
+            Kind::Knn { k, distance } => {
+                if *k > table.n_rows() {
+                    return Err(self.err(format!(
+                        "k={k} is larger than the {} training rows",
+                        table.n_rows()
+                    )));
+                }
+                let (y, n_classes) = match target {
+                    Target::Classes(c) => (c.codes.mapv(|v| v as f64), Some(c.classes.len())),
+                    Target::Continuous { values, .. } => (values.clone(), None),
+                };
+                Ok(Box::new(crate::knn::Knn {
+                    name,
+                    x: x.as_standard_layout().to_owned(),
+                    y,
+                    n_classes,
+                    k: *k,
+                    distance_weighted: *distance,
+                }))
+            }
+        }
+    }
+}
+
+fn distinct(codes: &Array1<usize>) -> Vec<usize> {
+    let set: std::collections::BTreeSet<usize> = codes.iter().copied().collect();
+    set.into_iter().collect()
+}
+
+pub(crate) fn check_width(
+    name: &str,
+    x: &ArrayView2<f64>,
+    expected: usize,
+) -> Result<(), ModelError> {
+    if x.ncols() != expected {
+        return Err(ModelError::Shape {
+            model: name.to_string(),
+            message: format!("fitted on {expected} features but given {}", x.ncols()),
+        });
+    }
+    Ok(())
+}
+
+/// A linear predictor `(x − center)·coef + intercept`.
+struct Linear {
+    name: String,
+    coef: Array1<f64>,
+    intercept: f64,
+    center: Option<Array1<f64>>,
+}
+
+impl Fitted for Linear {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        check_width(&self.name, &x, self.coef.len())?;
+        let z = match &self.center {
+            Some(c) => (&x - c).dot(&self.coef),
+            None => x.dot(&self.coef),
+        };
+        Ok(z + self.intercept)
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+struct BinaryLogistic {
+    name: String,
+    pos: usize,
+    neg: usize,
+    coef: Array1<f64>,
+    intercept: f64,
+    n_classes: usize,
+}
+
+impl Fitted for BinaryLogistic {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        let p = self.predict_proba(x)?.expect("logistic has probabilities");
+        Ok(p.rows()
+            .into_iter()
+            .map(|r| {
+                if r[self.pos] >= 0.5 {
+                    self.pos as f64
+                } else {
+                    self.neg as f64
+                }
+            })
+            .collect())
+    }
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
+        check_width(&self.name, &x, self.coef.len())?;
+        let z = x.dot(&self.coef) + self.intercept;
+        let mut out = Array2::zeros((x.nrows(), self.n_classes));
+        for (i, zi) in z.iter().enumerate() {
+            let p = sigmoid(*zi);
+            out[[i, self.pos]] = p;
+            out[[i, self.neg]] = 1.0 - p;
+        }
+        Ok(Some(out))
+    }
+}
+
+struct MultiLogistic {
+    name: String,
+    classes: Vec<usize>,
+    coef: Array2<f64>,
+    intercept: Array1<f64>,
+    n_classes: usize,
+}
+
+impl Fitted for MultiLogistic {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        let p = self.predict_proba(x)?.expect("logistic has probabilities");
+        Ok(argmax_rows(&p))
+    }
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
+        check_width(&self.name, &x, self.coef.nrows())?;
+        let z = x.dot(&self.coef) + &self.intercept;
+        let mut out = Array2::zeros((x.nrows(), self.n_classes));
+        for (i, row) in z.rows().into_iter().enumerate() {
+            let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let e: Vec<f64> = row.iter().map(|v| (v - max).exp()).collect();
+            let s: f64 = e.iter().sum();
+            for (j, &c) in self.classes.iter().enumerate() {
+                out[[i, c]] = e[j] / s;
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+/// The class code with the highest probability in each row (the first among ties).
+pub(crate) fn argmax_rows(p: &Array2<f64>) -> Array1<f64> {
+    p.rows()
+        .into_iter()
+        .map(|r| {
+            let mut best = 0;
+            for (j, &v) in r.iter().enumerate() {
+                if v > r[best] {
+                    best = j;
+                }
+            }
+            best as f64
+        })
+        .collect()
+}
+
+struct NaiveBayesModel {
+    name: String,
+    model: linfa_bayes::GaussianNb<f64, usize>,
+    n_classes: usize,
+    n_features: usize,
+}
+
+impl Fitted for NaiveBayesModel {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        let p = self
+            .predict_proba(x)?
+            .expect("naive Bayes has probabilities");
+        Ok(argmax_rows(&p))
+    }
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
+        use linfa_bayes::NaiveBayes;
+        check_width(&self.name, &x, self.n_features)?;
+        // Joint log-likelihoods normalised with a stable log-sum-exp (linfa's own
+        // predict_proba can return NaN when every likelihood underflows).
+        let jll = self.model.joint_log_likelihood(x.view());
+        let mut out = Array2::zeros((x.nrows(), self.n_classes));
+        for i in 0..x.nrows() {
+            let max = jll.values().map(|v| v[i]).fold(f64::NEG_INFINITY, f64::max);
+            let total: f64 = jll.values().map(|v| (v[i] - max).exp()).sum();
+            for (&&c, v) in jll.iter() {
+                out[[i, c]] = (v[i] - max).exp() / total;
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+struct TreeModel {
+    name: String,
+    tree: linfa_trees::DecisionTree<f64, usize>,
+    n_features: usize,
+}
+
+impl Fitted for TreeModel {
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        check_width(&self.name, &x, self.n_features)?;
+        let pred: Array1<usize> = self.tree.predict(&x);
+        Ok(pred.mapv(|c| c as f64))
+    }
+}
