@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+mod cv;
 mod eval;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -121,6 +122,8 @@ enum Command {
     },
     /// Every metric that applies to a file of true and predicted values.
     Metrics(eval::MetricsArgs),
+    /// Cross-validate a model: per-fold and mean ± sd metrics.
+    Cv(cv::CvArgs),
     /// List the course topics in order.
     Topics {
         /// Output format.
@@ -170,6 +173,7 @@ fn run(command: Command) -> anyhow::Result<String> {
         }
         Command::Split { data, cv, format } => eval::split(&data, &cv, format),
         Command::Metrics(args) => eval::metrics(&args),
+        Command::Cv(args) => cv::run(&args),
         Command::Topics { format } => {
             let topics = ml4ns_topics::registry();
             Ok(match format {

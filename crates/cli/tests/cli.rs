@@ -329,3 +329,189 @@ fn metrics_prints_scikit_learn_numbers() {
             "column 'yhat' (y_pred) has a missing value at row 2",
         ));
 }
+
+/// The UCI Parkinson's voice file with a `subject` column derived from `name`
+/// (`phon_R01_S01_1` → `S01`), written to a temp dir. `None` when `../shared/data` is absent.
+fn parkinsons_with_subjects(dir: &std::path::Path) -> Option<String> {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/uci_parkinsons/parkinsons.csv");
+    let text = std::fs::read_to_string(&src).ok()?;
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        let subject = if i == 0 {
+            "subject"
+        } else {
+            line.split('_').nth(2).unwrap()
+        };
+        out.push_str(&format!("{subject},{line}\n"));
+    }
+    let path = dir.join("parkinsons_subjects.csv");
+    std::fs::write(&path, out).unwrap();
+    Some(path.to_str().unwrap().to_string())
+}
+
+fn cv_json(args: &[&str]) -> serde_json::Value {
+    let out = ml4ns()
+        .args(["cv", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Subject-grouped CV scores lower than record-wise CV on real data with several
+/// recordings per person: the leak that grouped splitting removes.
+#[test]
+fn subject_grouped_cv_scores_lower_than_record_wise_on_parkinsons() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(data) = parkinsons_with_subjects(dir.path()) else {
+        eprintln!("skipped: ../shared/data not present");
+        return;
+    };
+    let common = [
+        "--data", &data, "--target", "status", "--model", "knn:k=5", "--scale", "standard",
+    ];
+    let record_wise = cv_json(
+        &[
+            &common[..],
+            &[
+                "--drop",
+                "name,subject",
+                "--cv",
+                "stratified_kfold:n_splits=5,shuffle=true,random_state=0",
+            ],
+        ]
+        .concat(),
+    );
+    let grouped = cv_json(
+        &[
+            &common[..],
+            &[
+                "--drop",
+                "name",
+                "--groups",
+                "subject",
+                "--cv",
+                "stratified_group_kfold:n_splits=5",
+            ],
+        ]
+        .concat(),
+    );
+    let acc = |v: &serde_json::Value| v["mean"]["accuracy"].as_f64().unwrap();
+    let auc = |v: &serde_json::Value| v["mean"]["roc_auc"].as_f64().unwrap();
+    assert!(
+        acc(&grouped) + 0.05 < acc(&record_wise),
+        "accuracy {} vs {}",
+        acc(&grouped),
+        acc(&record_wise)
+    );
+    assert!(
+        auc(&grouped) < auc(&record_wise),
+        "roc_auc {} vs {}",
+        auc(&grouped),
+        auc(&record_wise)
+    );
+    assert_eq!(grouped["folds"].as_array().unwrap().len(), 5);
+    assert_eq!(grouped["model"], "knn:k=5,weights=uniform");
+    // Without --groups the id-like columns are pointed out.
+    ml4ns()
+        .args([
+            "cv", "--data", &data, "--target", "status", "--drop", "name", "--model", "knn",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "column 'subject' looks like a subject/patient id",
+        ));
+}
+
+#[test]
+fn cv_runs_regression_and_reports_json_layout() {
+    let v = cv_json(&[
+        "--data",
+        &cohort("cognitive_risk"),
+        "--target",
+        "risk",
+        "--model",
+        "ridge:alpha=1.0",
+        "--cv",
+        "kfold:n_splits=4",
+    ]);
+    assert_eq!(v["cv"], "kfold:n_splits=4");
+    let r2 = v["mean"]["r2"].as_f64().unwrap();
+    assert!(r2 > 0.8, "r2 {r2}");
+    for key in ["mae", "rmse", "r2"] {
+        assert!(v["std"][key].as_f64().is_some(), "{key}");
+    }
+    assert_eq!(v["folds"][0]["n_test"].as_f64().unwrap(), 250.0);
+}
+
+#[test]
+fn cv_errors_are_clear() {
+    let data = cohort("inhome_monitoring");
+    ml4ns()
+        .args([
+            "cv",
+            "--data",
+            &data,
+            "--target",
+            "agitation",
+            "--model",
+            "random_florest",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown model 'random_florest'; valid models:",
+        ));
+    ml4ns()
+        .args([
+            "cv",
+            "--data",
+            &data,
+            "--target",
+            "agitation",
+            "--model",
+            "knn:k=0",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("k=0 is invalid"));
+    ml4ns()
+        .args([
+            "cv",
+            "--data",
+            &data,
+            "--target",
+            "agitation",
+            "--groups",
+            "patient_id",
+        ])
+        .args(["--cv", "group_kfold:n_splits=100"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "greater than the number of groups: 60",
+        ));
+    ml4ns()
+        .args([
+            "cv",
+            "--data",
+            &data,
+            "--target",
+            "agitation",
+            "--scale",
+            "zscore",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "expected none, standard or minmax",
+        ));
+}

@@ -24,8 +24,10 @@
 mod error;
 mod knn;
 mod model;
+mod pipeline;
 mod spec;
 
 pub use error::ModelError;
 pub use model::{Fitted, Model};
+pub use pipeline::{FittedScaler, Pipeline, Scaling};
 pub use spec::{ModelInfo, ModelSpec, Task, MODELS};
