@@ -45,6 +45,13 @@ enum Kind {
     GaussianNb {
         var_smoothing: f64,
     },
+    MultinomialNb {
+        alpha: f64,
+    },
+    BernoulliNb {
+        alpha: f64,
+        binarize: f64,
+    },
     Tree {
         entropy: bool,
         max_depth: Option<usize>,
@@ -99,6 +106,13 @@ impl Model {
             },
             "gaussian_nb" => Kind::GaussianNb {
                 var_smoothing: spec.f64("var_smoothing", "must be ≥ 0", |v| v >= 0.0)?,
+            },
+            "multinomial_nb" => Kind::MultinomialNb {
+                alpha: spec.f64("alpha", "must be > 0", positive)?,
+            },
+            "bernoulli_nb" => Kind::BernoulliNb {
+                alpha: spec.f64("alpha", "must be > 0", positive)?,
+                binarize: spec.f64("binarize", "must be a number", |_| true)?,
             },
             "decision_tree" => Kind::Tree {
                 entropy: spec.choice("criterion", &["gini", "entropy"])? == "entropy",
@@ -282,20 +296,8 @@ impl Model {
                     }))
                 }
             }
-            Kind::GaussianNb { var_smoothing } => {
-                let classes = target.classes().expect("classification checked above");
-                let n_classes = classes.classes.len();
-                let ds: Dataset<f64, usize, Ix1> = Dataset::new(x, classes.codes.clone());
-                let m = linfa_bayes::GaussianNb::params()
-                    .var_smoothing(*var_smoothing)
-                    .fit(&ds)
-                    .map_err(|e| self.fit_err(e))?;
-                Ok(Box::new(NaiveBayesModel {
-                    name,
-                    model: m,
-                    n_classes,
-                    n_features,
-                }))
+            Kind::GaussianNb { .. } | Kind::MultinomialNb { .. } | Kind::BernoulliNb { .. } => {
+                self.fit_naive_bayes(table, x)
             }
             Kind::Tree {
                 entropy,
@@ -349,6 +351,72 @@ impl Model {
             }
         }
     }
+}
+
+impl Model {
+    /// The three naive Bayes models share everything but the linfa estimator.
+    fn fit_naive_bayes(
+        &self,
+        table: &Table,
+        x: Array2<f64>,
+    ) -> Result<Box<dyn Fitted>, ModelError> {
+        let classes = table.class_target().expect("classification checked by fit");
+        let codes = classes.codes.clone();
+        let n_classes = classes.classes.len();
+        let n_features = x.ncols();
+        let name = self.spec.name.clone();
+        match &self.kind {
+            Kind::GaussianNb { var_smoothing } => {
+                let m = linfa_bayes::GaussianNb::params()
+                    .var_smoothing(*var_smoothing)
+                    .fit(&Dataset::new(x, codes))
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(naive_bayes(name, m, n_classes, n_features, None))
+            }
+            Kind::MultinomialNb { alpha } => {
+                if let Some(((r, c), v)) = x.indexed_iter().find(|(_, v)| **v < 0.0) {
+                    return Err(self.err(format!(
+                        "needs non-negative features (counts); '{}' is {v} in row {}",
+                        table.feature_names[c],
+                        r + 1
+                    )));
+                }
+                let m = linfa_bayes::MultinomialNb::params()
+                    .alpha(*alpha)
+                    .fit(&Dataset::new(x, codes))
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(naive_bayes(name, m, n_classes, n_features, None))
+            }
+            Kind::BernoulliNb { alpha, binarize } => {
+                let m = linfa_bayes::BernoulliNb::params()
+                    .alpha(*alpha)
+                    .binarize(None)
+                    .fit(&Dataset::new(binarized(x.view(), *binarize), codes))
+                    .map_err(|e| self.fit_err(e))?;
+                Ok(naive_bayes(name, m, n_classes, n_features, Some(*binarize)))
+            }
+            _ => unreachable!("called for naive Bayes kinds only"),
+        }
+    }
+}
+
+fn naive_bayes<M>(
+    name: String,
+    model: M,
+    n_classes: usize,
+    n_features: usize,
+    binarize: Option<f64>,
+) -> Box<dyn Fitted>
+where
+    M: for<'a> linfa_bayes::NaiveBayes<'a, f64, usize> + Send + Sync + 'static,
+{
+    Box::new(NaiveBayesModel {
+        name,
+        model,
+        n_classes,
+        n_features,
+        binarize,
+    })
 }
 
 fn distinct(codes: &Array1<usize>) -> Vec<usize> {
@@ -474,14 +542,25 @@ pub(crate) fn argmax_rows(p: &Array2<f64>) -> Array1<f64> {
         .collect()
 }
 
-struct NaiveBayesModel {
-    name: String,
-    model: linfa_bayes::GaussianNb<f64, usize>,
-    n_classes: usize,
-    n_features: usize,
+/// `1` where `x > threshold`, else `0` (scikit-learn's `binarize`).
+fn binarized(x: ArrayView2<f64>, threshold: f64) -> Array2<f64> {
+    x.mapv(|v| f64::from(u8::from(v > threshold)))
 }
 
-impl Fitted for NaiveBayesModel {
+/// Any of linfa's naive Bayes models. Features are binarised here for Bernoulli NB, because
+/// linfa's own `predict_proba` skips the binarisation its `predict` applies.
+struct NaiveBayesModel<M> {
+    name: String,
+    model: M,
+    n_classes: usize,
+    n_features: usize,
+    binarize: Option<f64>,
+}
+
+impl<M> Fitted for NaiveBayesModel<M>
+where
+    M: for<'a> linfa_bayes::NaiveBayes<'a, f64, usize> + Send + Sync,
+{
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         let p = self
             .predict_proba(x)?
@@ -489,10 +568,13 @@ impl Fitted for NaiveBayesModel {
         Ok(argmax_rows(&p))
     }
     fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
-        use linfa_bayes::NaiveBayes;
         check_width(&self.name, &x, self.n_features)?;
         // Joint log-likelihoods normalised with a stable log-sum-exp (linfa's own
         // predict_proba can return NaN when every likelihood underflows).
+        let x = match self.binarize {
+            Some(t) => binarized(x, t),
+            None => x.to_owned(),
+        };
         let jll = self.model.joint_log_likelihood(x.view());
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
         for i in 0..x.nrows() {

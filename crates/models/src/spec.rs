@@ -82,6 +82,18 @@ pub const MODELS: &[ModelInfo] = &[
         summary: "Gaussian naive Bayes (linfa-bayes)",
     },
     ModelInfo {
+        name: "multinomial_nb",
+        task: Task::Classification,
+        keys: &[("alpha", "1.0")],
+        summary: "multinomial naive Bayes for counts (linfa-bayes)",
+    },
+    ModelInfo {
+        name: "bernoulli_nb",
+        task: Task::Classification,
+        keys: &[("alpha", "1.0"), ("binarize", "0.0")],
+        summary: "Bernoulli naive Bayes, features binarised at a threshold (linfa-bayes)",
+    },
+    ModelInfo {
         name: "decision_tree",
         task: Task::Classification,
         keys: &[

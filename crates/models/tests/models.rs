@@ -238,6 +238,8 @@ fn bad_specs_and_data_are_errors_not_panics() {
         "logistic:c=0",
         "logistic:penalty=l1",
         "gaussian_nb:var_smoothing=-1",
+        "multinomial_nb:alpha=0",
+        "bernoulli_nb:binarize=high",
         "decision_tree:criterion=mse",
         "decision_tree:max_depth=0",
         "knn:k=0",
@@ -290,4 +292,28 @@ fn every_registered_model_fits_with_its_defaults() {
         ModelSpec::parse("knn:k=7").unwrap().to_string(),
         "knn:k=7,weights=uniform"
     );
+}
+
+#[test]
+fn count_and_binary_naive_bayes_classify_digits() {
+    let digits = classic::digits();
+    for (spec, floor) in [("multinomial_nb", 0.85), ("bernoulli_nb:binarize=8.0", 0.8)] {
+        let fitted = Model::parse(spec).unwrap().fit(&digits).unwrap();
+        let acc = accuracy(&fitted.predict(digits.x.view()).unwrap(), &digits);
+        assert!(acc > floor, "{spec}: training accuracy {acc}");
+        let p = fitted.predict_proba(digits.x.view()).unwrap().unwrap();
+        assert_eq!(p.ncols(), 10);
+        assert!(p
+            .rows()
+            .into_iter()
+            .all(|r| (r.sum() - 1.0).abs() < 1e-9 && r.iter().all(|v| v.is_finite())));
+    }
+    // Counts cannot be negative.
+    let mut shifted = classic::iris();
+    shifted.x[[3, 1]] = -1.0;
+    let e = match Model::parse("multinomial_nb").unwrap().fit(&shifted) {
+        Ok(_) => panic!("negative counts accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(e.contains("non-negative") && e.contains("row 4"), "{e}");
 }
