@@ -18,6 +18,15 @@ pub trait Fitted: Send + Sync {
     fn predict_proba(&self, _x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
         Ok(None)
     }
+    /// Feature importances, one per feature, for models that define them.
+    fn feature_importance(&self) -> Option<Vec<f64>> {
+        None
+    }
+    /// The fitted model as readable text (a decision tree's rules), for models that have one.
+    /// `features` and `classes` name feature indices and class codes.
+    fn describe(&self, _features: &[String], _classes: &[String]) -> Option<String> {
+        None
+    }
 }
 
 /// Checked hyper-parameters of one model.
@@ -599,5 +608,56 @@ impl Fitted for TreeModel {
         check_width(&self.name, &x, self.n_features)?;
         let pred: Array1<usize> = self.tree.predict(&x);
         Ok(pred.mapv(|c| c as f64))
+    }
+
+    /// linfa's importances: each feature's mean impurity decrease over its splits,
+    /// normalised to sum to 1 (scikit-learn weights decreases by node size instead); all
+    /// zeros for a tree without splits.
+    fn feature_importance(&self) -> Option<Vec<f64>> {
+        let imp = self.tree.feature_importance();
+        Some(
+            imp.into_iter()
+                .map(|v| if v.is_finite() { v } else { 0.0 })
+                .collect(),
+        )
+    }
+
+    fn describe(&self, features: &[String], classes: &[String]) -> Option<String> {
+        let mut out = String::new();
+        rules(self.tree.root_node(), 0, features, classes, &mut out);
+        Some(out)
+    }
+}
+
+/// The tree as nested if/else rules. linfa sends `x < threshold` left when predicting.
+fn rules(
+    node: &linfa_trees::TreeNode<f64, usize>,
+    depth: usize,
+    features: &[String],
+    classes: &[String],
+    out: &mut String,
+) {
+    let indent = "    ".repeat(depth);
+    let name = |i: usize, names: &[String]| names.get(i).cloned().unwrap_or_else(|| i.to_string());
+    let children = node.children();
+    match (
+        node.is_leaf(),
+        children.first().and_then(|c| c.as_deref()),
+        children.get(1).and_then(|c| c.as_deref()),
+    ) {
+        (false, Some(left), Some(right)) => {
+            let (feature, threshold, _) = node.split();
+            let f = name(feature, features);
+            out.push_str(&format!("{indent}if {f} < {threshold:.6}:\n"));
+            rules(left, depth + 1, features, classes, out);
+            out.push_str(&format!("{indent}else:  # {f} >= {threshold:.6}\n"));
+            rules(right, depth + 1, features, classes, out);
+        }
+        _ => {
+            let class = node
+                .prediction()
+                .map_or_else(|| "?".to_string(), |c| name(c, classes));
+            out.push_str(&format!("{indent}class {class}\n"));
+        }
     }
 }

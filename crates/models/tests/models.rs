@@ -186,7 +186,8 @@ fn naive_bayes_knn_and_tree_match_scikit_learn_on_iris() {
     assert_eq!(accuracy(&knn_d.predict(t.x.view()).unwrap(), &t), 1.0);
 
     // scikit-learn's unrestricted tree fits iris perfectly (1.0); linfa-trees 0.8.1 stops three
-    // samples short (0.98, measured). Not yet explained: kept visible here rather than hidden.
+    // samples short (0.98, measured). Likely cause, not yet confirmed: linfa prunes sibling
+    // leaves that predict the same class after fitting (a max_depth=3 tree comes out depth 2).
     let tree = Model::parse("decision_tree").unwrap().fit(&raw).unwrap();
     let acc = accuracy(&tree.predict(raw.x.view()).unwrap(), &raw);
     assert!(acc >= 0.98, "full tree train accuracy {acc}");
@@ -316,4 +317,33 @@ fn count_and_binary_naive_bayes_classify_digits() {
         Err(e) => e.to_string(),
     };
     assert!(e.contains("non-negative") && e.contains("row 4"), "{e}");
+}
+
+#[test]
+fn decision_tree_explains_itself() {
+    let iris = classic::iris();
+    let fitted = Model::parse("decision_tree:max_depth=2")
+        .unwrap()
+        .fit(&iris)
+        .unwrap();
+    let imp = fitted.feature_importance().unwrap();
+    assert_eq!(imp.len(), 4);
+    assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    // Petal measurements separate iris; sepal ones do not at depth 2.
+    assert!(imp[2] + imp[3] > 0.99, "{imp:?}");
+    let classes = &iris.class_target().unwrap().classes;
+    let text = fitted.describe(&iris.feature_names, classes).unwrap();
+    assert!(text.starts_with("if petal"), "{text}");
+    assert!(text.contains("class setosa"), "{text}");
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with("class "))
+            .count()
+            >= 3,
+        "{text}"
+    );
+    // Models without rules say so.
+    let knn = Model::parse("knn").unwrap().fit(&iris).unwrap();
+    assert!(knn.describe(&iris.feature_names, classes).is_none());
+    assert!(knn.feature_importance().is_none());
 }
