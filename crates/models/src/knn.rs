@@ -10,6 +10,7 @@ use ndarray::{Array1, Array2, ArrayView2};
 use crate::error::ModelError;
 use crate::model::{argmax_rows, check_width, Fitted};
 
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Knn {
     pub(crate) name: String,
     pub(crate) x: Array2<f64>,
@@ -57,6 +58,10 @@ impl Knn {
 }
 
 impl Fitted for Knn {
+    fn save(&self) -> crate::saved::Saved {
+        crate::saved::Saved::of(crate::saved::State::Knn(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         match self.n_classes {
             Some(_) => Ok(argmax_rows(&self.predict_proba(x)?.expect("classifier"))),

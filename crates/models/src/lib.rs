@@ -25,9 +25,11 @@ mod error;
 mod knn;
 mod model;
 mod pipeline;
+mod saved;
 mod spec;
 
 pub use error::ModelError;
 pub use model::{Fitted, Model};
 pub use pipeline::{FittedScaler, Pipeline, Scaling};
+pub use saved::{Saved, SavedModel, FORMAT, VERSION};
 pub use spec::{ModelInfo, ModelSpec, Task, MODELS};

@@ -27,6 +27,8 @@ pub trait Fitted: Send + Sync {
     fn describe(&self, _features: &[String], _classes: &[String]) -> Option<String> {
         None
     }
+    /// The fitted state, for saving ([`crate::SavedModel`]).
+    fn save(&self) -> crate::saved::Saved;
 }
 
 /// Checked hyper-parameters of one model.
@@ -380,7 +382,7 @@ impl Model {
                     .var_smoothing(*var_smoothing)
                     .fit(&Dataset::new(x, codes))
                     .map_err(|e| self.fit_err(e))?;
-                Ok(naive_bayes(name, m, n_classes, n_features, None))
+                Ok(naive_bayes(name, m, n_classes, n_features, None, None))
             }
             Kind::MultinomialNb { alpha } => {
                 if let Some(((r, c), v)) = x.indexed_iter().find(|(_, v)| **v < 0.0) {
@@ -394,15 +396,24 @@ impl Model {
                     .alpha(*alpha)
                     .fit(&Dataset::new(x, codes))
                     .map_err(|e| self.fit_err(e))?;
-                Ok(naive_bayes(name, m, n_classes, n_features, None))
+                Ok(naive_bayes(name, m, n_classes, n_features, None, None))
             }
             Kind::BernoulliNb { alpha, binarize } => {
+                let xb = binarized(x.view(), *binarize);
                 let m = linfa_bayes::BernoulliNb::params()
                     .alpha(*alpha)
                     .binarize(None)
-                    .fit(&Dataset::new(binarized(x.view(), *binarize), codes))
+                    .fit(&Dataset::new(xb.clone(), codes.clone()))
                     .map_err(|e| self.fit_err(e))?;
-                Ok(naive_bayes(name, m, n_classes, n_features, Some(*binarize)))
+                let training = Some((*alpha, xb, codes));
+                Ok(naive_bayes(
+                    name,
+                    m,
+                    n_classes,
+                    n_features,
+                    Some(*binarize),
+                    training,
+                ))
             }
             _ => unreachable!("called for naive Bayes kinds only"),
         }
@@ -415,9 +426,14 @@ fn naive_bayes<M>(
     n_classes: usize,
     n_features: usize,
     binarize: Option<f64>,
+    training: Option<(f64, Array2<f64>, Array1<usize>)>,
 ) -> Box<dyn Fitted>
 where
-    M: for<'a> linfa_bayes::NaiveBayes<'a, f64, usize> + Send + Sync + 'static,
+    M: for<'a> linfa_bayes::NaiveBayes<'a, f64, usize>
+        + crate::saved::SaveNb
+        + Send
+        + Sync
+        + 'static,
 {
     Box::new(NaiveBayesModel {
         name,
@@ -425,6 +441,7 @@ where
         n_classes,
         n_features,
         binarize,
+        training,
     })
 }
 
@@ -448,7 +465,8 @@ pub(crate) fn check_width(
 }
 
 /// A linear predictor `(x − center)·coef + intercept`.
-struct Linear {
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Linear {
     name: String,
     coef: Array1<f64>,
     intercept: f64,
@@ -456,6 +474,9 @@ struct Linear {
 }
 
 impl Fitted for Linear {
+    fn save(&self) -> crate::saved::Saved {
+        crate::saved::Saved::of(crate::saved::State::Linear(self.clone()))
+    }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         check_width(&self.name, &x, self.coef.len())?;
         let z = match &self.center {
@@ -470,7 +491,8 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-struct BinaryLogistic {
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct BinaryLogistic {
     name: String,
     pos: usize,
     neg: usize,
@@ -480,6 +502,9 @@ struct BinaryLogistic {
 }
 
 impl Fitted for BinaryLogistic {
+    fn save(&self) -> crate::saved::Saved {
+        crate::saved::Saved::of(crate::saved::State::BinaryLogistic(self.clone()))
+    }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         let p = self.predict_proba(x)?.expect("logistic has probabilities");
         Ok(p.rows()
@@ -506,7 +531,8 @@ impl Fitted for BinaryLogistic {
     }
 }
 
-struct MultiLogistic {
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct MultiLogistic {
     name: String,
     classes: Vec<usize>,
     coef: Array2<f64>,
@@ -515,6 +541,9 @@ struct MultiLogistic {
 }
 
 impl Fitted for MultiLogistic {
+    fn save(&self) -> crate::saved::Saved {
+        crate::saved::Saved::of(crate::saved::State::MultiLogistic(self.clone()))
+    }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         let p = self.predict_proba(x)?.expect("logistic has probabilities");
         Ok(argmax_rows(&p))
@@ -558,18 +587,25 @@ fn binarized(x: ArrayView2<f64>, threshold: f64) -> Array2<f64> {
 
 /// Any of linfa's naive Bayes models. Features are binarised here for Bernoulli NB, because
 /// linfa's own `predict_proba` skips the binarisation its `predict` applies.
-struct NaiveBayesModel<M> {
-    name: String,
-    model: M,
-    n_classes: usize,
-    n_features: usize,
-    binarize: Option<f64>,
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct NaiveBayesModel<M> {
+    pub(crate) name: String,
+    pub(crate) model: M,
+    pub(crate) n_classes: usize,
+    pub(crate) n_features: usize,
+    pub(crate) binarize: Option<f64>,
+    /// Bernoulli NB only: (alpha, binarised training rows, codes), to save and refit it.
+    #[serde(skip)]
+    pub(crate) training: Option<(f64, Array2<f64>, Array1<usize>)>,
 }
 
 impl<M> Fitted for NaiveBayesModel<M>
 where
-    M: for<'a> linfa_bayes::NaiveBayes<'a, f64, usize> + Send + Sync,
+    M: for<'a> linfa_bayes::NaiveBayes<'a, f64, usize> + crate::saved::SaveNb + Send + Sync,
 {
+    fn save(&self) -> crate::saved::Saved {
+        M::save_nb(self)
+    }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         let p = self
             .predict_proba(x)?
@@ -585,25 +621,36 @@ where
             None => x.to_owned(),
         };
         let jll = self.model.joint_log_likelihood(x.view());
+        // linfa returns a HashMap whose order changes from instance to instance: sum in class
+        // order so that results are reproducible to the last bit.
+        let mut by_class: Vec<(usize, &Array1<f64>)> = jll.iter().map(|(c, v)| (**c, v)).collect();
+        by_class.sort_by_key(|(c, _)| *c);
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
         for i in 0..x.nrows() {
-            let max = jll.values().map(|v| v[i]).fold(f64::NEG_INFINITY, f64::max);
-            let total: f64 = jll.values().map(|v| (v[i] - max).exp()).sum();
-            for (&&c, v) in jll.iter() {
-                out[[i, c]] = (v[i] - max).exp() / total;
+            let max = by_class
+                .iter()
+                .map(|(_, v)| v[i])
+                .fold(f64::NEG_INFINITY, f64::max);
+            let total: f64 = by_class.iter().map(|(_, v)| (v[i] - max).exp()).sum();
+            for (c, v) in &by_class {
+                out[[i, *c]] = (v[i] - max).exp() / total;
             }
         }
         Ok(Some(out))
     }
 }
 
-struct TreeModel {
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct TreeModel {
     name: String,
     tree: linfa_trees::DecisionTree<f64, usize>,
     n_features: usize,
 }
 
 impl Fitted for TreeModel {
+    fn save(&self) -> crate::saved::Saved {
+        crate::saved::Saved::of(crate::saved::State::DecisionTree(self.clone()))
+    }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         check_width(&self.name, &x, self.n_features)?;
         let pred: Array1<usize> = self.tree.predict(&x);

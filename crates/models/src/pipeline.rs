@@ -36,7 +36,7 @@ impl std::str::FromStr for Scaling {
 }
 
 /// A fitted affine map `(x − shift) / scale` per column.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FittedScaler {
     shift: Array1<f64>,
     scale: Array1<f64>,
@@ -63,6 +63,11 @@ impl FittedScaler {
             }
         };
         FittedScaler { shift, scale }
+    }
+
+    /// True when the scaler changes nothing.
+    pub fn is_identity(&self) -> bool {
+        self.shift.iter().all(|&v| v == 0.0) && self.scale.iter().all(|&v| v == 1.0)
     }
 
     /// Apply to new rows.
@@ -95,13 +100,21 @@ impl Pipeline {
     }
 }
 
-struct FittedPipeline {
-    name: String,
-    scaler: FittedScaler,
-    model: Box<dyn Fitted>,
+pub(crate) struct FittedPipeline {
+    pub(crate) name: String,
+    pub(crate) scaler: FittedScaler,
+    pub(crate) model: Box<dyn Fitted>,
 }
 
 impl Fitted for FittedPipeline {
+    fn save(&self) -> crate::saved::Saved {
+        crate::saved::Saved::of(crate::saved::State::Pipeline {
+            name: self.name.clone(),
+            scaler: self.scaler.clone(),
+            model: Box::new(self.model.save()),
+        })
+    }
+
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         check_width(&self.name, &x, self.scaler.shift.len())?;
         self.model.predict(self.scaler.transform(x).view())
@@ -109,6 +122,19 @@ impl Fitted for FittedPipeline {
     fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
         check_width(&self.name, &x, self.scaler.shift.len())?;
         self.model.predict_proba(self.scaler.transform(x).view())
+    }
+    fn feature_importance(&self) -> Option<Vec<f64>> {
+        self.model.feature_importance()
+    }
+    fn describe(&self, features: &[String], classes: &[String]) -> Option<String> {
+        // Thresholds are on scaled features; say so rather than mislabel them.
+        self.model.describe(features, classes).map(|d| {
+            if self.scaler.is_identity() {
+                d
+            } else {
+                format!("# thresholds are on scaled features\n{d}")
+            }
+        })
     }
 }
 

@@ -347,3 +347,66 @@ fn decision_tree_explains_itself() {
     assert!(knn.describe(&iris.feature_names, classes).is_none());
     assert!(knn.feature_importance().is_none());
 }
+
+#[test]
+fn every_model_saves_and_loads_to_identical_predictions() {
+    use ml4ns_models::{Pipeline, SavedModel, Scaling};
+    let iris = classic::iris();
+    let diabetes = classic::diabetes();
+    for info in MODELS {
+        let data = match info.task {
+            ml4ns_models::Task::Regression => &diabetes,
+            _ => &iris,
+        };
+        for scaling in [Scaling::None, Scaling::Standard] {
+            if info.name == "multinomial_nb" && scaling == Scaling::Standard {
+                continue; // counts cannot be negative
+            }
+            let pipeline = Pipeline {
+                scaling,
+                model: Model::parse(info.name).unwrap(),
+            };
+            let fitted = pipeline.fit(data).unwrap();
+            let saved = SavedModel::new(
+                info.name.into(),
+                format!("{scaling:?}"),
+                data,
+                fitted.as_ref(),
+            );
+            let json = saved.to_json();
+            let loaded = SavedModel::from_json(&json, "model.json").unwrap();
+            assert_eq!(loaded.feature_names, data.feature_names);
+            let again = loaded.model.into_fitted().unwrap();
+            assert_eq!(
+                fitted.predict(data.x.view()).unwrap(),
+                again.predict(data.x.view()).unwrap(),
+                "{}",
+                info.name
+            );
+            assert_eq!(
+                fitted.predict_proba(data.x.view()).unwrap(),
+                again.predict_proba(data.x.view()).unwrap(),
+                "{}",
+                info.name
+            );
+        }
+    }
+    for (text, what) in [
+        ("{", "not a JSON model file"),
+        ("{\"format\": \"other\"}", "not an ml4ns-model file"),
+        (
+            "{\"format\": \"ml4ns-model\", \"version\": 99}",
+            "version Some(99) is not supported",
+        ),
+        (
+            "{\"format\": \"ml4ns-model\", \"version\": 1}",
+            "malformed model file",
+        ),
+    ] {
+        let e = SavedModel::from_json(text, "m.json")
+            .err()
+            .expect("rejected")
+            .to_string();
+        assert!(e.contains(what) && e.contains("m.json"), "{e}");
+    }
+}
