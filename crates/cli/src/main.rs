@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod cv;
 mod eval;
+mod fit;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ml4ns_data_io::{read_table, MissingPolicy, Table, TableSpec, Target, TargetKind};
@@ -28,7 +29,7 @@ pub(crate) enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Impute {
+pub(crate) enum Impute {
     /// A missing, NaN or infinite value is an error naming its column and row.
     Error,
     /// Drop rows with such a value in any used column.
@@ -124,6 +125,10 @@ enum Command {
     Metrics(eval::MetricsArgs),
     /// Cross-validate a model: per-fold and mean ± sd metrics.
     Cv(cv::CvArgs),
+    /// Fit a model on a whole file and save it as JSON.
+    Fit(fit::FitArgs),
+    /// Apply a saved model to a file.
+    Predict(fit::PredictArgs),
     /// List the course topics in order.
     Topics {
         /// Output format.
@@ -148,8 +153,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
+            // Not print!: it panics when the reader has gone away (`ml4ns ... | head`).
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: writing the output: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -174,6 +191,8 @@ fn run(command: Command) -> anyhow::Result<String> {
         Command::Split { data, cv, format } => eval::split(&data, &cv, format),
         Command::Metrics(args) => eval::metrics(&args),
         Command::Cv(args) => cv::run(&args),
+        Command::Fit(args) => fit::fit(&args),
+        Command::Predict(args) => fit::predict(&args),
         Command::Topics { format } => {
             let topics = ml4ns_topics::registry();
             Ok(match format {

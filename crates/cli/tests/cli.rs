@@ -515,3 +515,167 @@ fn cv_errors_are_clear() {
             "expected none, standard or minmax",
         ));
 }
+
+#[test]
+fn fit_save_predict_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    let preds = dir.path().join("preds.csv");
+    let data = cohort("dementia_severity");
+    ml4ns()
+        .args([
+            "fit",
+            "--data",
+            &data,
+            "--target",
+            "severity",
+            "--drop",
+            "visit,participant_id",
+        ])
+        .args([
+            "--model",
+            "logistic",
+            "--scale",
+            "standard",
+            "--save",
+            model.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fitted logistic:c=1.0"));
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(saved["format"], "ml4ns-model");
+    assert_eq!(saved["classes"].as_array().unwrap().len(), 5);
+    ml4ns()
+        .args([
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            &data,
+            "--proba",
+        ])
+        .args(["--output", preds.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wrote 1350 predictions"));
+    let csv = std::fs::read_to_string(&preds).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "row,prediction,proba_0,proba_1,proba_2,proba_3,proba_4"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 1350);
+    // Probabilities sum to one and the prediction is the most probable class.
+    for row in rows.iter().take(50) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let p: Vec<f64> = cells[2..].iter().map(|c| c.parse().unwrap()).collect();
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let best = (0..5).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
+        assert_eq!(cells[1], best.to_string());
+    }
+    // Training accuracy is far above chance (5 classes).
+    let truth: Vec<String> = csv_column(&data, "severity");
+    let correct = rows
+        .iter()
+        .zip(&truth)
+        .filter(|(r, t)| r.split(',').nth(1).unwrap() == t.as_str())
+        .count();
+    assert!(
+        correct as f64 / 1350.0 > 0.6,
+        "accuracy {}",
+        correct as f64 / 1350.0
+    );
+}
+
+fn csv_column(path: &str, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let idx = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|h| h == name)
+        .unwrap();
+    lines
+        .map(|l| l.split(',').nth(idx).unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn predict_rejects_other_features_and_bad_files_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    let out = dir.path().join("out.csv");
+    ml4ns()
+        .args([
+            "fit",
+            "--data",
+            &cohort("cognitive_risk"),
+            "--target",
+            "risk",
+            "--model",
+            "ridge",
+        ])
+        .args(["--save", model.to_str().unwrap()])
+        .assert()
+        .success();
+    ml4ns()
+        .args([
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            &cohort("concentric_rings"),
+        ])
+        .args(["--output", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "needs the feature columns it was fitted on: age, sleep_quality, cognitive_test_score",
+        ))
+        .stderr(predicate::str::contains("no column named 'age'"));
+    assert!(!out.exists(), "no half-written output");
+    std::fs::write(dir.path().join("junk.json"), "{\"format\": \"x\"}").unwrap();
+    ml4ns()
+        .args([
+            "predict",
+            "--model",
+            dir.path().join("junk.json").to_str().unwrap(),
+        ])
+        .args(["--data", &cohort("cognitive_risk")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not an ml4ns-model file"));
+    // Regression models have no probabilities.
+    ml4ns()
+        .args([
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            &cohort("cognitive_risk"),
+            "--proba",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("gives no probabilities"));
+    // A closed pipe is not a panic.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ml4ns"))
+        .args([
+            "predict",
+            "--model",
+            model.to_str().unwrap(),
+            "--data",
+            &cohort("cognitive_risk"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
