@@ -98,7 +98,7 @@ pub fn fit(args: &FitArgs) -> Result<String> {
         .map(|c| c.classes.clone())
         .unwrap_or_default();
     if let Some(rules) = fitted.describe(&table.feature_names, &classes) {
-        out.push_str("\n");
+        out.push('\n');
         out.push_str(&rules);
     }
     Ok(out)
