@@ -207,3 +207,14 @@ fn train_test_split_picks_scikit_learns_rows() {
     assert_eq!(split.test, indices(&case["splits"][0]["test"]));
     assert_eq!(split.train, indices(&case["splits"][0]["train"]));
 }
+
+/// `check_cv(k)`: stratified k-fold for a classifier with labels, plain k-fold otherwise.
+#[test]
+fn check_cv_picks_scikit_learns_default() {
+    assert_eq!(
+        Cv::check_cv(5, true, true),
+        Cv::parse("stratified_kfold:n_splits=5").unwrap()
+    );
+    assert_eq!(Cv::check_cv(5, true, false), Cv::kfold(5));
+    assert_eq!(Cv::check_cv(3, false, true), Cv::kfold(3));
+}
