@@ -410,3 +410,37 @@ fn every_model_saves_and_loads_to_identical_predictions() {
         assert!(e.contains(what) && e.contains("m.json"), "{e}");
     }
 }
+
+/// Refitting gives the same model: reports must not change between runs. linfa-trees breaks
+/// modal-class ties through a HashMap (random order), so leaves with tied classes are the risk;
+/// the rings cohort with a shallow tree has such leaves.
+#[test]
+fn refits_are_deterministic() {
+    let rings = ml4ns_data_io::synth::concentric_rings(300, 3)
+        .table()
+        .unwrap();
+    let iris = classic::iris();
+    for (spec, data) in [
+        ("decision_tree:max_depth=1", &rings),
+        ("decision_tree:max_depth=2", &iris),
+        ("knn:k=4", &rings),
+        ("gaussian_nb", &iris),
+        ("logistic", &rings),
+    ] {
+        let first = Model::parse(spec)
+            .unwrap()
+            .fit(data)
+            .unwrap()
+            .predict(data.x.view())
+            .unwrap();
+        for _ in 0..20 {
+            let again = Model::parse(spec)
+                .unwrap()
+                .fit(data)
+                .unwrap()
+                .predict(data.x.view())
+                .unwrap();
+            assert_eq!(first, again, "{spec}");
+        }
+    }
+}
