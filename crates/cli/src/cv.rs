@@ -53,33 +53,53 @@ fn looks_like_id(column: &str) -> bool {
 /// Run `ml4ns cv`; warnings go to stderr.
 pub fn run(args: &CvArgs) -> Result<String> {
     let scaling: Scaling = args.scale.parse().map_err(Usage)?;
-    let table = read_table(&args.data.data, &args.data.spec())?;
+    // A bad --model is a usage error before any data are read.
+    let explicit_model = args
+        .model
+        .as_deref()
+        .map(Model::parse)
+        .transpose()
+        .map_err(|e| Usage(e.to_string()))?;
+    // With --cv, the scheme decides how the data are loaded (groups, predefined folds);
+    // without it, the data decide the default scheme.
+    let (cv_spec, cv, table) = match &args.cv {
+        Some(spec) => {
+            let mut cv = Cv::parse(spec).map_err(|e| Usage(e.to_string()))?;
+            let table = crate::eval::load_for_cv(&args.data, &mut cv, false)?;
+            (spec.clone(), cv, table)
+        }
+        None => {
+            let table = read_table(&args.data.data, &args.data.spec())?;
+            let classification = table.class_target().is_some();
+            let spec = match (classification, table.groups.is_some()) {
+                (true, true) => "stratified_group_kfold:n_splits=5",
+                (false, true) => "group_kfold:n_splits=5",
+                (true, false) => "stratified_kfold:n_splits=5",
+                (false, false) => "kfold:n_splits=5",
+            };
+            (
+                spec.to_string(),
+                Cv::parse(spec).expect("default specs parse"),
+                table,
+            )
+        }
+    };
     let Some(target) = &table.target else {
         bail!("cross-validation needs a target: give --target");
     };
     let classification = target.classes().is_some();
-    let model_spec = args
-        .model
-        .clone()
-        .unwrap_or_else(|| if classification { "logistic" } else { "ols" }.to_string());
-    let model = Model::parse(&model_spec).map_err(|e| Usage(e.to_string()))?;
-    let cv_spec = args.cv.clone().unwrap_or_else(|| {
-        match (classification, table.groups.is_some()) {
-            (true, true) => "stratified_group_kfold:n_splits=5",
-            (false, true) => "group_kfold:n_splits=5",
-            (true, false) => "stratified_kfold:n_splits=5",
-            (false, false) => "kfold:n_splits=5",
-        }
-        .to_string()
-    });
-    let cv = Cv::parse(&cv_spec).map_err(|e| Usage(e.to_string()))?;
-    if cv.needs_groups() && table.groups.is_none() {
-        bail!("{} needs groups: give --groups", cv.name());
-    }
+    let model = match explicit_model {
+        Some(m) => m,
+        None => Model::parse(if classification { "logistic" } else { "ols" })
+            .expect("default models parse"),
+    };
     for w in warnings(&table, &cv) {
         eprintln!("warning: {w}");
     }
     let splits = splits_for(&cv, &table).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if splits.is_empty() {
+        bail!("{cv_spec} produced no folds for {}", table.source);
+    }
     let pipeline = Pipeline { scaling, model };
     let folds: Vec<BTreeMap<String, f64>> = splits
         .par_iter()

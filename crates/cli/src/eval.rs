@@ -1,7 +1,7 @@
 //! `ml4ns split` and `ml4ns metrics`.
 
 use anyhow::{bail, Context, Result};
-use ml4ns_data_io::{encode_labels, read_frame, read_table, TargetKind};
+use ml4ns_data_io::{encode_labels, read_frame, read_table, Table, TargetKind};
 use ml4ns_validation::metrics::{self as m, Average, ZeroDivision};
 use ml4ns_validation::Cv;
 use serde_json::{json, Map, Value};
@@ -11,44 +11,7 @@ use crate::{DataArgs, Format};
 /// `ml4ns split`: the folds of a scheme on a file, as 0-based data-row indices of the file.
 pub fn split(data: &DataArgs, spec: &str, format: Format) -> Result<String> {
     let mut cv = Cv::parse(spec).map_err(|e| crate::Usage(e.to_string()))?;
-    let mut table_spec = data.spec();
-    if cv.needs_labels() {
-        if table_spec.target.is_none() {
-            bail!("{} needs class labels: give --target", cv.name());
-        }
-        table_spec.target_kind = TargetKind::Classes;
-    }
-    if cv.needs_groups() && table_spec.groups.is_none() {
-        bail!("{} needs groups: give --groups", cv.name());
-    }
-    if let Cv::PredefinedSplit {
-        test_fold,
-        column: Some(column),
-    } = &mut cv
-    {
-        let frame = read_frame(&data.data)?;
-        *test_fold = frame
-            .numbers(column, "test fold")?
-            .iter()
-            .enumerate()
-            .map(|(row, &v)| {
-                if v.fract() == 0.0 {
-                    Ok(v as i64)
-                } else {
-                    bail!(
-                        "column '{column}' (test fold) must hold whole numbers; row {} holds {v}",
-                        row + 1
-                    )
-                }
-            })
-            .collect::<Result<_>>()?;
-        table_spec.drop.push(column.clone());
-    }
-    let table = read_table(&data.data, &table_spec)?;
-    if let Cv::PredefinedSplit { test_fold, .. } = &mut cv {
-        // Folds were read for every row of the file; keep those of the rows loaded.
-        *test_fold = table.source_rows.iter().map(|&r| test_fold[r]).collect();
-    }
+    let table = load_for_cv(data, &mut cv, true)?;
     let y: Option<Vec<usize>> = table.class_target().map(|c| c.codes.to_vec());
     let groups: Option<Vec<usize>> = table.groups.as_ref().map(|g| g.ids.to_vec());
     let splits = cv
@@ -109,6 +72,55 @@ pub fn split(data: &DataArgs, spec: &str, format: Format) -> Result<String> {
             out
         }
     })
+}
+
+/// Load the data for a scheme: groups required where the scheme needs them, class labels
+/// forced when `force_classes` and the scheme stratifies, and `predefined_split:column=NAME`
+/// given its folds (that column is then left out of the features).
+pub(crate) fn load_for_cv(data: &DataArgs, cv: &mut Cv, force_classes: bool) -> Result<Table> {
+    let mut table_spec = data.spec();
+    if cv.needs_labels() {
+        if table_spec.target.is_none() {
+            bail!("{} needs class labels: give --target", cv.name());
+        }
+        if force_classes {
+            table_spec.target_kind = TargetKind::Classes;
+        }
+    }
+    if cv.needs_groups() && table_spec.groups.is_none() {
+        bail!("{} needs groups: give --groups", cv.name());
+    }
+    let mut file_folds = None;
+    if let Cv::PredefinedSplit {
+        column: Some(column),
+        ..
+    } = &*cv
+    {
+        let frame = read_frame(&data.data)?;
+        let folds = frame
+            .numbers(column, "test fold")?
+            .iter()
+            .enumerate()
+            .map(|(row, &v)| {
+                if v.fract() == 0.0 {
+                    Ok(v as i64)
+                } else {
+                    bail!(
+                        "column '{column}' (test fold) must hold whole numbers; row {} holds {v}",
+                        row + 1
+                    )
+                }
+            })
+            .collect::<Result<Vec<i64>>>()?;
+        table_spec.drop.push(column.clone());
+        file_folds = Some(folds);
+    }
+    let table = read_table(&data.data, &table_spec)?;
+    if let (Cv::PredefinedSplit { test_fold, .. }, Some(folds)) = (cv, file_folds) {
+        // Folds were read for every row of the file; keep those of the rows loaded.
+        *test_fold = table.source_rows.iter().map(|&r| folds[r]).collect();
+    }
+    Ok(table)
 }
 
 /// Which kind of metrics to compute.

@@ -679,3 +679,45 @@ fn predict_rejects_other_features_and_bad_files_without_writing() {
     let out = child.wait_with_output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn cv_uses_predefined_folds_from_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("folds.csv");
+    let mut csv = String::from("x,y,fold\n");
+    for i in 0..40 {
+        csv.push_str(&format!("{},{},{}\n", i as f64 * 0.5, i % 2, i % 4));
+    }
+    std::fs::write(&path, &csv).unwrap();
+    let p = path.to_str().unwrap();
+    let v = cv_json(&[
+        "--data",
+        p,
+        "--target",
+        "y",
+        "--model",
+        "knn:k=3",
+        "--cv",
+        "predefined_split:column=fold",
+    ]);
+    let folds = v["folds"].as_array().unwrap();
+    assert_eq!(folds.len(), 4);
+    assert!(folds
+        .iter()
+        .all(|f| f["n_test"] == 10.0 && f["n_train"] == 30.0));
+    // Every row held out: no folds at all is an error, not a panic.
+    std::fs::write(&path, "x,y,fold\n1,0,-1\n2,1,-1\n3,0,-1\n").unwrap();
+    ml4ns()
+        .args([
+            "cv",
+            "--data",
+            p,
+            "--target",
+            "y",
+            "--cv",
+            "predefined_split:column=fold",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("produced no folds"));
+}
