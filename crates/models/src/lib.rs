@@ -27,9 +27,11 @@ mod model;
 mod pipeline;
 mod saved;
 mod spec;
+mod unsupervised;
 
 pub use error::ModelError;
 pub use model::{Fitted, Model};
 pub use pipeline::{FittedScaler, Pipeline, Scaling};
 pub use saved::{Saved, SavedModel, FORMAT, VERSION};
 pub use spec::{ModelInfo, ModelSpec, Task, MODELS};
+pub use unsupervised::{Clustering, Embedding};

@@ -73,6 +73,16 @@ enum Kind {
         k: usize,
         distance: bool,
     },
+    KMeans {
+        k: usize,
+        n_init: usize,
+        max_iter: u64,
+        tol: f64,
+        seed: u64,
+    },
+    Pca {
+        n_components: usize,
+    },
 }
 
 /// A model ready to fit: its spec (defaults filled in) and checked hyper-parameters.
@@ -135,6 +145,16 @@ impl Model {
                 k: spec.usize("k", 1)?,
                 distance: spec.choice("weights", &["uniform", "distance"])? == "distance",
             },
+            "kmeans" => Kind::KMeans {
+                k: spec.usize("k", 1)?,
+                n_init: spec.usize("n_init", 1)?,
+                max_iter: spec.usize("max_iter", 1)? as u64,
+                tol: spec.f64("tol", "must be > 0", positive)?,
+                seed: spec.usize("seed", 0)? as u64,
+            },
+            "pca" => Kind::Pca {
+                n_components: spec.usize("n_components", 1)?,
+            },
             other => {
                 return Err(ModelSpec::info(other).map(|_| ()).err().unwrap_or_else(|| {
                     ModelError::Data {
@@ -184,6 +204,28 @@ impl Model {
         }
     }
 
+    /// Cluster the rows of `x` (k-means specs only).
+    pub fn cluster(&self, x: ArrayView2<f64>) -> Result<crate::Clustering, ModelError> {
+        match &self.kind {
+            Kind::KMeans {
+                k,
+                n_init,
+                max_iter,
+                tol,
+                seed,
+            } => crate::unsupervised::kmeans(x, *k, *n_init, *max_iter, *tol, *seed),
+            _ => Err(self.err("is not a clustering model")),
+        }
+    }
+
+    /// Fit a projection of the rows of `x` (PCA specs only).
+    pub fn embed(&self, x: ArrayView2<f64>) -> Result<crate::Embedding, ModelError> {
+        match &self.kind {
+            Kind::Pca { n_components } => crate::unsupervised::pca(x, *n_components),
+            _ => Err(self.err("is not an embedding model")),
+        }
+    }
+
     /// Fit on a table's features and target.
     pub fn fit(&self, table: &Table) -> Result<Box<dyn Fitted>, ModelError> {
         if table.n_rows() == 0 || table.n_features() == 0 {
@@ -194,6 +236,9 @@ impl Model {
             .as_ref()
             .ok_or_else(|| self.err("needs a target column"))?;
         let info = ModelSpec::info(&self.spec.name)?;
+        if matches!(info.task, Task::Clustering | Task::Embedding) {
+            return Err(self.err("is unsupervised: use Model::cluster or Model::embed"));
+        }
         let x = table.x.clone();
         let n_features = x.ncols();
         let name = self.spec.name.clone();
@@ -340,6 +385,7 @@ impl Model {
                     n_features,
                 }))
             }
+            Kind::KMeans { .. } | Kind::Pca { .. } => unreachable!("rejected above"),
             Kind::Knn { k, distance } => {
                 if *k > table.n_rows() {
                     return Err(self.err(format!(

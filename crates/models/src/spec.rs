@@ -16,6 +16,10 @@ pub enum Task {
     Classification,
     /// Either, decided by the target (KNN).
     Both,
+    /// Clusters rows without a target ([`crate::Model::cluster`]).
+    Clustering,
+    /// Projects rows without a target ([`crate::Model::embed`]).
+    Embedding,
 }
 
 /// A registered model: name, task, and its keys with defaults (`"none"` means unset).
@@ -109,6 +113,24 @@ pub const MODELS: &[ModelInfo] = &[
         task: Task::Both,
         keys: &[("k", "5"), ("weights", "uniform")],
         summary: "k nearest neighbours, classifier or regressor by target (on linfa-nn's k-d tree)",
+    },
+    ModelInfo {
+        name: "kmeans",
+        task: Task::Clustering,
+        keys: &[
+            ("k", "8"),
+            ("n_init", "10"),
+            ("max_iter", "300"),
+            ("tol", "1e-4"),
+            ("seed", "0"),
+        ],
+        summary: "k-means, k-means++ initialisation, best of n_init seeded runs (linfa-clustering)",
+    },
+    ModelInfo {
+        name: "pca",
+        task: Task::Embedding,
+        keys: &[("n_components", "2")],
+        summary: "principal component analysis, exact (covariance eigendecomposition)",
     },
 ];
 

@@ -279,6 +279,13 @@ fn every_registered_model_fits_with_its_defaults() {
         let spec = ModelSpec::parse(info.name).unwrap();
         assert!(spec.to_string().starts_with(info.name));
         let model = Model::from_spec(&spec).unwrap();
+        if matches!(
+            info.task,
+            ml4ns_models::Task::Clustering | ml4ns_models::Task::Embedding
+        ) {
+            assert!(model.fit(&iris).is_err(), "{} is unsupervised", info.name);
+            continue;
+        }
         let data = match info.task {
             ml4ns_models::Task::Regression => &diabetes,
             _ => &iris,
@@ -356,6 +363,7 @@ fn every_model_saves_and_loads_to_identical_predictions() {
     for info in MODELS {
         let data = match info.task {
             ml4ns_models::Task::Regression => &diabetes,
+            ml4ns_models::Task::Clustering | ml4ns_models::Task::Embedding => continue,
             _ => &iris,
         };
         for scaling in [Scaling::None, Scaling::Standard] {
@@ -443,4 +451,77 @@ fn refits_are_deterministic() {
             assert_eq!(first, again, "{spec}");
         }
     }
+}
+
+/// scikit-learn: `KMeans(3, n_init=10).fit(iris).inertia_` = 78.851 with clusters of 50/62/38;
+/// `PCA(2).fit(iris)`: explained variance ratio [0.92461872, 0.05306648], explained variance
+/// [4.22824171, 0.24267075], first axis [0.36138659, -0.08452251, 0.85667061, 0.3582892].
+#[test]
+fn kmeans_and_pca_match_scikit_learn_on_iris() {
+    let iris = classic::iris();
+    let clustering = Model::parse("kmeans:k=3")
+        .unwrap()
+        .cluster(iris.x.view())
+        .unwrap();
+    assert!(
+        (clustering.inertia - 78.851).abs() < 0.01,
+        "inertia {}",
+        clustering.inertia
+    );
+    let mut sizes = vec![0; 3];
+    clustering.labels.iter().for_each(|&l| sizes[l] += 1);
+    sizes.sort_unstable();
+    assert_eq!(sizes, [38, 50, 62]);
+    assert_eq!(
+        clustering.predict(iris.x.view()).unwrap(),
+        clustering.labels
+    );
+    let again = Model::parse("kmeans:k=3")
+        .unwrap()
+        .cluster(iris.x.view())
+        .unwrap();
+    assert_eq!(again, clustering, "seeded");
+
+    let pca = Model::parse("pca:n_components=2")
+        .unwrap()
+        .embed(iris.x.view())
+        .unwrap();
+    assert_close(
+        &pca.explained_variance_ratio.to_vec(),
+        &[0.92461872, 0.05306648],
+        1e-7,
+        "ratio",
+    );
+    assert_close(
+        &pca.explained_variance.to_vec(),
+        &[4.22824171, 0.24267075],
+        1e-7,
+        "variance",
+    );
+    assert_close(
+        &pca.components.row(0).to_vec(),
+        &[0.36138659, -0.08452251, 0.85667061, 0.3582892],
+        1e-7,
+        "axis 1",
+    );
+    let z = pca.transform(iris.x.view()).unwrap();
+    assert_eq!(z.dim(), (150, 2));
+    assert!(z.column(0).mean().unwrap().abs() < 1e-12);
+
+    // Errors, not panics.
+    assert!(Model::parse("kmeans:k=151")
+        .unwrap()
+        .cluster(iris.x.view())
+        .is_err());
+    assert!(Model::parse("pca:n_components=5")
+        .unwrap()
+        .embed(iris.x.view())
+        .is_err());
+    assert!(Model::parse("pca").unwrap().cluster(iris.x.view()).is_err());
+    assert!(matches!(
+        Model::parse("kmeans:k=0").unwrap_err(),
+        ModelError::InvalidParam { .. }
+    ));
+    let wrong = Array2::<f64>::zeros((1, 3));
+    assert!(pca.transform(wrong.view()).is_err() && clustering.predict(wrong.view()).is_err());
 }
