@@ -30,7 +30,7 @@ mod spec;
 mod unsupervised;
 
 pub use error::ModelError;
-pub use model::{Fitted, Model};
+pub use model::{polynomial_features, Fitted, Model};
 pub use pipeline::{FittedScaler, Pipeline, Scaling};
 pub use saved::{Saved, SavedModel, FORMAT, VERSION};
 pub use spec::{ModelInfo, ModelSpec, Task, MODELS};

@@ -48,6 +48,10 @@ enum Kind {
         max_iter: u32,
         tol: f64,
     },
+    Polynomial {
+        degree: usize,
+        alpha: f64,
+    },
     Logistic {
         c: Option<f64>,
         max_iter: u64,
@@ -116,6 +120,10 @@ impl Model {
                 },
                 max_iter: spec.usize("max_iter", 1)?.min(u32::MAX as usize) as u32,
                 tol: spec.f64("tol", "must be > 0", positive)?,
+            },
+            "polynomial" => Kind::Polynomial {
+                degree: spec.usize("degree", 1)?,
+                alpha: spec.f64("alpha", "must be ≥ 0", |v| v >= 0.0)?,
             },
             "logistic" => Kind::Logistic {
                 c: match spec.choice("penalty", &["l2", "none"])?.as_str() {
@@ -386,6 +394,37 @@ impl Model {
                 }))
             }
             Kind::KMeans { .. } | Kind::Pca { .. } => unreachable!("rejected above"),
+            Kind::Polynomial { degree, alpha } => {
+                let expanded = polynomial_features(x.view(), *degree);
+                if expanded.ncols() > 10_000 {
+                    return Err(self.err(format!(
+                        "degree {degree} on {} features makes {} columns; lower the degree",
+                        x.ncols(),
+                        expanded.ncols()
+                    )));
+                }
+                let inner = if *alpha == 0.0 { "ols" } else { "ridge" };
+                let spec = if *alpha == 0.0 {
+                    inner.to_string()
+                } else {
+                    format!("ridge:alpha={alpha},tol=1e-10,max_iter=10000")
+                };
+                let mut expanded_table = table.clone();
+                expanded_table.x = expanded;
+                expanded_table.feature_names = (0..expanded_table.x.ncols())
+                    .map(|i| format!("x{i}"))
+                    .collect();
+                let fitted = Model::parse(&spec)?.fit(&expanded_table)?;
+                let crate::saved::Saved(crate::saved::State::Linear(linear)) = fitted.save() else {
+                    unreachable!("ols and ridge fit linear models")
+                };
+                Ok(Box::new(Polynomial {
+                    name,
+                    degree: *degree,
+                    n_features,
+                    linear,
+                }))
+            }
             Kind::Knn { k, distance } => {
                 if *k > table.n_rows() {
                     return Err(self.err(format!(
@@ -508,6 +547,58 @@ pub(crate) fn check_width(
         });
     }
     Ok(())
+}
+
+/// scikit-learn's `PolynomialFeatures(degree, include_bias=False)`: every monomial of degree
+/// 1 to `degree`, degree by degree, each degree's in `combinations_with_replacement` order
+/// (for two features and degree 2: a, b, a², ab, b²).
+pub fn polynomial_features(x: ArrayView2<f64>, degree: usize) -> Array2<f64> {
+    let p = x.ncols();
+    let mut combos: Vec<Vec<usize>> = Vec::new();
+    let mut level: Vec<Vec<usize>> = (0..p).map(|j| vec![j]).collect();
+    for d in 1..=degree {
+        if d > 1 {
+            level = level
+                .iter()
+                .flat_map(|c| {
+                    let last = *c.last().expect("non-empty");
+                    (last..p).map(move |j| {
+                        let mut next = c.clone();
+                        next.push(j);
+                        next
+                    })
+                })
+                .collect();
+        }
+        combos.extend(level.iter().cloned());
+    }
+    let mut out = Array2::zeros((x.nrows(), combos.len()));
+    for (i, row) in x.rows().into_iter().enumerate() {
+        for (k, c) in combos.iter().enumerate() {
+            out[[i, k]] = c.iter().map(|&j| row[j]).product();
+        }
+    }
+    out
+}
+
+/// Polynomial features, then a linear model.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Polynomial {
+    name: String,
+    degree: usize,
+    n_features: usize,
+    linear: Linear,
+}
+
+impl Fitted for Polynomial {
+    fn save(&self) -> crate::saved::Saved {
+        crate::saved::Saved::of(crate::saved::State::Polynomial(self.clone()))
+    }
+    fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        check_width(&self.name, &x, self.n_features)?;
+        self.linear
+            .predict(polynomial_features(x, self.degree).view())
+    }
 }
 
 /// A linear predictor `(x − center)·coef + intercept`.

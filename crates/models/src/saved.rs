@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ModelError;
 use crate::knn::Knn;
-use crate::model::{BinaryLogistic, Fitted, Linear, MultiLogistic, NaiveBayesModel, TreeModel};
+use crate::model::{
+    BinaryLogistic, Fitted, Linear, MultiLogistic, NaiveBayesModel, Polynomial, TreeModel,
+};
 use crate::pipeline::{FittedPipeline, FittedScaler};
 
 /// The fitted state of any model (opaque; serialises to JSON).
@@ -22,6 +24,7 @@ pub struct Saved(pub(crate) State);
 #[serde(tag = "kind", content = "state", rename_all = "snake_case")]
 pub(crate) enum State {
     Linear(Linear),
+    Polynomial(Polynomial),
     BinaryLogistic(BinaryLogistic),
     MultiLogistic(MultiLogistic),
     GaussianNb(NaiveBayesModel<GaussianNb<f64, usize>>),
@@ -54,6 +57,7 @@ impl Saved {
     pub fn into_fitted(self) -> Result<Box<dyn Fitted>, ModelError> {
         Ok(match self.0 {
             State::Linear(m) => Box::new(m),
+            State::Polynomial(m) => Box::new(m),
             State::BinaryLogistic(m) => Box::new(m),
             State::MultiLogistic(m) => Box::new(m),
             State::GaussianNb(m) => Box::new(m),

@@ -69,6 +69,12 @@ pub const MODELS: &[ModelInfo] = &[
         summary: "scikit-learn's ElasticNet(alpha, l1_ratio) objective (linfa-elasticnet)",
     },
     ModelInfo {
+        name: "polynomial",
+        task: Task::Regression,
+        keys: &[("degree", "2"), ("alpha", "0.0")],
+        summary: "polynomial features (scikit-learn's PolynomialFeatures order) + least squares, ridge when alpha > 0",
+    },
+    ModelInfo {
         name: "logistic",
         task: Task::Classification,
         keys: &[

@@ -525,3 +525,55 @@ fn kmeans_and_pca_match_scikit_learn_on_iris() {
     let wrong = Array2::<f64>::zeros((1, 3));
     assert!(pca.transform(wrong.view()).is_err() && clustering.predict(wrong.view()).is_err());
 }
+
+#[test]
+fn polynomial_features_follow_scikit_learn_and_fit_curves() {
+    use ml4ns_models::polynomial_features;
+    let x = Array2::from_shape_vec((1, 2), vec![2.0, 3.0]).unwrap();
+    // PolynomialFeatures(2, include_bias=False): a, b, a², ab, b².
+    assert_eq!(
+        polynomial_features(x.view(), 2).row(0).to_vec(),
+        [2.0, 3.0, 4.0, 6.0, 9.0]
+    );
+    assert_eq!(
+        polynomial_features(x.view(), 3).row(0).to_vec(),
+        [2.0, 3.0, 4.0, 6.0, 9.0, 8.0, 12.0, 18.0, 27.0]
+    );
+    // y = 1 + 2x − 3x² is fitted exactly at degree 2, not at degree 1.
+    let xs: Vec<f64> = (0..30).map(|i| i as f64 / 10.0 - 1.5).collect();
+    let y: Array1<f64> = xs.iter().map(|x| 1.0 + 2.0 * x - 3.0 * x * x).collect();
+    let t = Table::from_features(
+        "curve",
+        Array2::from_shape_vec((30, 1), xs).unwrap(),
+        vec!["x".into()],
+    )
+    .unwrap()
+    .with_target(ml4ns_data_io::Target::Continuous {
+        name: "y".into(),
+        values: y.clone(),
+    })
+    .unwrap();
+    let sse = |spec: &str| {
+        let pred = Model::parse(spec)
+            .unwrap()
+            .fit(&t)
+            .unwrap()
+            .predict(t.x.view())
+            .unwrap();
+        (&pred - &y).mapv(|e| e * e).sum()
+    };
+    assert!(
+        sse("polynomial:degree=2") < 1e-18,
+        "degree 2 sse {}",
+        sse("polynomial:degree=2")
+    );
+    assert!(sse("polynomial:degree=1") > 10.0);
+    assert!(
+        sse("polynomial:degree=2,alpha=1.0") > sse("polynomial:degree=2"),
+        "ridge shrinks"
+    );
+    assert!(matches!(
+        Model::parse("polynomial:degree=0").unwrap_err(),
+        ModelError::InvalidParam { .. }
+    ));
+}
