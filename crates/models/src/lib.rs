@@ -27,6 +27,7 @@ mod model;
 mod pipeline;
 mod saved;
 mod spec;
+mod svm;
 mod unsupervised;
 
 pub use error::ModelError;

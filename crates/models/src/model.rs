@@ -52,6 +52,10 @@ enum Kind {
         degree: usize,
         alpha: f64,
     },
+    Svm {
+        kernel: crate::svm::Kernel,
+        c: f64,
+    },
     Logistic {
         c: Option<f64>,
         max_iter: u64,
@@ -120,6 +124,10 @@ impl Model {
                 },
                 max_iter: spec.usize("max_iter", 1)?.min(u32::MAX as usize) as u32,
                 tol: spec.f64("tol", "must be > 0", positive)?,
+            },
+            "svm" => Kind::Svm {
+                kernel: crate::svm::Kernel::from_spec(spec)?,
+                c: spec.f64("c", "must be > 0", positive)?,
             },
             "polynomial" => Kind::Polynomial {
                 degree: spec.usize("degree", 1)?,
@@ -394,6 +402,10 @@ impl Model {
                 }))
             }
             Kind::KMeans { .. } | Kind::Pca { .. } => unreachable!("rejected above"),
+            Kind::Svm { kernel, c } => {
+                let classes = target.classes().expect("classification checked above");
+                crate::svm::fit(&name, x, classes, *kernel, *c)
+            }
             Kind::Polynomial { degree, alpha } => {
                 let expanded = polynomial_features(x.view(), *degree);
                 if expanded.ncols() > 10_000 {

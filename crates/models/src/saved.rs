@@ -40,6 +40,7 @@ pub(crate) enum State {
         n_classes: usize,
     },
     DecisionTree(TreeModel),
+    Svm(crate::svm::SvmModel),
     Knn(Knn),
     Pipeline {
         name: String,
@@ -93,6 +94,7 @@ impl Saved {
                 })
             }
             State::DecisionTree(m) => Box::new(m),
+            State::Svm(m) => Box::new(m),
             State::Knn(m) => Box::new(m),
             State::Pipeline {
                 name,

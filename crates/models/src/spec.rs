@@ -86,6 +86,18 @@ pub const MODELS: &[ModelInfo] = &[
         summary: "logistic regression, binary or multinomial; C as scikit-learn (linfa-logistic)",
     },
     ModelInfo {
+        name: "svm",
+        task: Task::Classification,
+        keys: &[
+            ("kernel", "rbf"),
+            ("c", "1.0"),
+            ("gamma", "scale"),
+            ("degree", "3"),
+            ("coef0", "1.0"),
+        ],
+        summary: "support vector classifier, linear/poly/rbf kernels, Platt probabilities, one-vs-rest for >2 classes (linfa-svm)",
+    },
+    ModelInfo {
         name: "gaussian_nb",
         task: Task::Classification,
         keys: &[("var_smoothing", "1e-9")],

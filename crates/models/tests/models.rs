@@ -577,3 +577,46 @@ fn polynomial_features_follow_scikit_learn_and_fit_curves() {
         ModelError::InvalidParam { .. }
     ));
 }
+
+#[test]
+fn svm_kernels_separate_rings_and_classes() {
+    let rings = ml4ns_data_io::synth::concentric_rings(300, 5)
+        .table()
+        .unwrap();
+    let acc_of = |spec: &str, t: &Table| {
+        let fitted = Model::parse(spec).unwrap().fit(t).unwrap();
+        accuracy(&fitted.predict(t.x.view()).unwrap(), t)
+    };
+    // A radial kernel separates concentric rings; a straight line cannot.
+    let rbf = acc_of("svm:kernel=rbf", &rings);
+    let linear = acc_of("svm:kernel=linear", &rings);
+    let poly = acc_of("svm:kernel=poly,degree=2", &rings);
+    assert!(rbf > 0.97, "rbf {rbf}");
+    assert!(poly > 0.97, "poly degree 2 {poly}");
+    assert!(linear < 0.7, "linear {linear}");
+    // Three classes, one-vs-rest.
+    let iris = standardised(classic::iris(), &fixtures()["iris"]);
+    assert!(acc_of("svm", &iris) > 0.93);
+    let fitted = Model::parse("svm:gamma=0.5").unwrap().fit(&iris).unwrap();
+    let p = fitted.predict_proba(iris.x.view()).unwrap().unwrap();
+    assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-9));
+    for spec in [
+        "svm:kernel=sigmoid",
+        "svm:c=0",
+        "svm:gamma=-1",
+        "svm:gamma=often",
+        "svm:kernel=rbf2",
+    ] {
+        assert!(
+            matches!(
+                Model::parse(spec).unwrap_err(),
+                ModelError::InvalidParam { .. }
+            ),
+            "{spec}"
+        );
+    }
+    assert!(Model::parse("svm:kernel=sigmoid")
+        .unwrap_err()
+        .to_string()
+        .contains("no sigmoid kernel"));
+}
