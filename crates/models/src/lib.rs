@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod forest;
 mod knn;
 mod model;
 mod pipeline;

@@ -56,6 +56,12 @@ enum Kind {
         kernel: crate::svm::Kernel,
         c: f64,
     },
+    Forest {
+        n_trees: usize,
+        max_depth: Option<usize>,
+        max_features: crate::forest::MaxFeatures,
+        seed: u64,
+    },
     Logistic {
         c: Option<f64>,
         max_iter: u64,
@@ -124,6 +130,30 @@ impl Model {
                 },
                 max_iter: spec.usize("max_iter", 1)?.min(u32::MAX as usize) as u32,
                 tol: spec.f64("tol", "must be > 0", positive)?,
+            },
+            "random_forest" | "bagging" => Kind::Forest {
+                n_trees: spec.usize("n_trees", 1)?,
+                max_depth: spec.opt_usize("max_depth", 1)?,
+                max_features: if spec.name == "bagging" {
+                    crate::forest::MaxFeatures::All
+                } else {
+                    match spec.params.get("max_features").map(String::as_str) {
+                        Some("sqrt") | None => crate::forest::MaxFeatures::Sqrt,
+                        Some("log2") => crate::forest::MaxFeatures::Log2,
+                        Some("all") => crate::forest::MaxFeatures::All,
+                        Some(_) => crate::forest::MaxFeatures::Count(
+                            spec.usize("max_features", 1).map_err(|_| {
+                                ModelError::InvalidParam {
+                                    model: spec.name.clone(),
+                                    key: "max_features".into(),
+                                    value: spec.params["max_features"].clone(),
+                                    reason: "must be sqrt, log2, all or a whole number ≥ 1".into(),
+                                }
+                            })?,
+                        ),
+                    }
+                },
+                seed: spec.usize("seed", 0)? as u64,
             },
             "svm" => Kind::Svm {
                 kernel: crate::svm::Kernel::from_spec(spec)?,
@@ -402,6 +432,23 @@ impl Model {
                 }))
             }
             Kind::KMeans { .. } | Kind::Pca { .. } => unreachable!("rejected above"),
+            Kind::Forest {
+                n_trees,
+                max_depth,
+                max_features,
+                seed,
+            } => {
+                let classes = target.classes().expect("classification checked above");
+                crate::forest::fit(
+                    &name,
+                    x,
+                    classes,
+                    *n_trees,
+                    *max_depth,
+                    *max_features,
+                    *seed,
+                )
+            }
             Kind::Svm { kernel, c } => {
                 let classes = target.classes().expect("classification checked above");
                 crate::svm::fit(&name, x, classes, *kernel, *c)

@@ -41,6 +41,7 @@ pub(crate) enum State {
     },
     DecisionTree(TreeModel),
     Svm(crate::svm::SvmModel),
+    Forest(crate::forest::Forest),
     Knn(Knn),
     Pipeline {
         name: String,
@@ -95,6 +96,7 @@ impl Saved {
             }
             State::DecisionTree(m) => Box::new(m),
             State::Svm(m) => Box::new(m),
+            State::Forest(m) => Box::new(m),
             State::Knn(m) => Box::new(m),
             State::Pipeline {
                 name,

@@ -127,6 +127,18 @@ pub const MODELS: &[ModelInfo] = &[
         summary: "CART decision tree, gini or entropy (linfa-trees)",
     },
     ModelInfo {
+        name: "random_forest",
+        task: Task::Classification,
+        keys: &[("n_trees", "100"), ("max_depth", "none"), ("max_features", "sqrt"), ("seed", "0")],
+        summary: "random-subspace forest of linfa-trees CARTs on bootstrap samples, seeded",
+    },
+    ModelInfo {
+        name: "bagging",
+        task: Task::Classification,
+        keys: &[("n_trees", "100"), ("max_depth", "none"), ("seed", "0")],
+        summary: "bagged linfa-trees CARTs (bootstrap rows, all features), seeded",
+    },
+    ModelInfo {
         name: "knn",
         task: Task::Both,
         keys: &[("k", "5"), ("weights", "uniform")],

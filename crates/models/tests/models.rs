@@ -620,3 +620,51 @@ fn svm_kernels_separate_rings_and_classes() {
         .to_string()
         .contains("no sigmoid kernel"));
 }
+
+#[test]
+fn forests_generalise_and_are_seeded() {
+    let bc = classic::breast_cancer();
+    let train_rows: Vec<usize> = (0..bc.n_rows()).filter(|i| i % 3 != 0).collect();
+    let test_rows: Vec<usize> = (0..bc.n_rows()).filter(|i| i % 3 == 0).collect();
+    let (train, test) = (bc.select_rows(&train_rows), bc.select_rows(&test_rows));
+    for spec in ["random_forest:n_trees=50", "bagging:n_trees=30"] {
+        let fitted = Model::parse(spec).unwrap().fit(&train).unwrap();
+        let acc = accuracy(&fitted.predict(test.x.view()).unwrap(), &test);
+        assert!(acc > 0.92, "{spec}: held-out accuracy {acc}");
+        let p = fitted.predict_proba(test.x.view()).unwrap().unwrap();
+        assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-9));
+        let imp = fitted.feature_importance().unwrap();
+        assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        let again = Model::parse(spec).unwrap().fit(&train).unwrap();
+        assert_eq!(
+            p,
+            again.predict_proba(test.x.view()).unwrap().unwrap(),
+            "{spec} seeded"
+        );
+    }
+    let a = Model::parse("random_forest:n_trees=20,seed=1")
+        .unwrap()
+        .fit(&train)
+        .unwrap();
+    let b = Model::parse("random_forest:n_trees=20,seed=2")
+        .unwrap()
+        .fit(&train)
+        .unwrap();
+    assert_ne!(
+        a.predict_proba(test.x.view()).unwrap(),
+        b.predict_proba(test.x.view()).unwrap()
+    );
+    for spec in [
+        "random_forest:n_trees=0",
+        "random_forest:max_features=half",
+        "bagging:max_depth=0",
+    ] {
+        assert!(
+            matches!(
+                Model::parse(spec).unwrap_err(),
+                ModelError::InvalidParam { .. }
+            ),
+            "{spec}"
+        );
+    }
+}
