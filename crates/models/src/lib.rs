@@ -32,7 +32,7 @@ mod svm;
 mod unsupervised;
 
 pub use error::ModelError;
-pub use model::{polynomial_features, Fitted, Model};
+pub use model::{elastic_net_path, polynomial_features, Fitted, Model};
 pub use pipeline::{FittedScaler, Pipeline, Scaling};
 pub use saved::{Saved, SavedModel, FORMAT, VERSION};
 pub use spec::{ModelInfo, ModelSpec, Task, MODELS};

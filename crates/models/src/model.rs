@@ -29,6 +29,10 @@ pub trait Fitted: Send + Sync {
     }
     /// The fitted state, for saving ([`crate::SavedModel`]).
     fn save(&self) -> crate::saved::Saved;
+    /// Coefficients on the original features and the intercept, for linear models.
+    fn coefficients(&self) -> Option<(Vec<f64>, f64)> {
+        None
+    }
 }
 
 /// Checked hyper-parameters of one model.
@@ -608,6 +612,26 @@ pub(crate) fn check_width(
     Ok(())
 }
 
+/// The coefficient path of an elastic net (`l1_ratio` = 1 for the lasso) over a grid of
+/// penalties: for each `alpha`, the coefficients on the table's features and the intercept,
+/// each fitted from scratch (linfa-elasticnet has no warm start).
+pub fn elastic_net_path(
+    table: &Table,
+    l1_ratio: f64,
+    alphas: &[f64],
+) -> Result<Vec<(f64, Vec<f64>, f64)>, ModelError> {
+    alphas
+        .iter()
+        .map(|&alpha| {
+            let spec =
+                format!("elastic_net:alpha={alpha},l1_ratio={l1_ratio},tol=1e-8,max_iter=100000");
+            let fitted = Model::parse(&spec)?.fit(table)?;
+            let (coef, intercept) = fitted.coefficients().expect("elastic net is linear");
+            Ok((alpha, coef, intercept))
+        })
+        .collect()
+}
+
 /// scikit-learn's `PolynomialFeatures(degree, include_bias=False)`: every monomial of degree
 /// 1 to `degree`, degree by degree, each degree's in `combinations_with_replacement` order
 /// (for two features and degree 2: a, b, a², ab, b²).
@@ -672,6 +696,11 @@ pub(crate) struct Linear {
 impl Fitted for Linear {
     fn save(&self) -> crate::saved::Saved {
         crate::saved::Saved::of(crate::saved::State::Linear(self.clone()))
+    }
+    fn coefficients(&self) -> Option<(Vec<f64>, f64)> {
+        // Centred models predict (x − c)·w + b = x·w + (b − c·w).
+        let shift = self.center.as_ref().map_or(0.0, |c| c.dot(&self.coef));
+        Some((self.coef.to_vec(), self.intercept - shift))
     }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         check_width(&self.name, &x, self.coef.len())?;

@@ -668,3 +668,49 @@ fn forests_generalise_and_are_seeded() {
         );
     }
 }
+
+#[test]
+fn lasso_path_shrinks_to_zero_and_passes_through_scikit_learn() {
+    use ml4ns_models::elastic_net_path;
+    let f = &fixtures()["diabetes"];
+    let t = classic::diabetes();
+    let alphas = [0.01, 0.1, 1.0, 10.0, 100.0];
+    let path = elastic_net_path(&t, 1.0, &alphas).unwrap();
+    assert_eq!(path.len(), 5);
+    let nonzero: Vec<usize> = path
+        .iter()
+        .map(|(_, c, _)| c.iter().filter(|v| v.abs() > 1e-12).count())
+        .collect();
+    assert!(
+        nonzero.windows(2).all(|w| w[0] >= w[1]),
+        "active set shrinks: {nonzero:?}"
+    );
+    assert_eq!(nonzero[4], 0, "alpha=100 removes every feature");
+    // At alpha = 0.1 the path equals scikit-learn's Lasso(alpha=0.1).
+    assert_close(
+        &path[1].1,
+        &floats(&f["lasso_0_1"]["coef"]),
+        1e-4,
+        "lasso path at 0.1",
+    );
+    assert_close(
+        &[path[1].2],
+        &[f["lasso_0_1"]["intercept"].as_f64().unwrap()],
+        1e-6,
+        "intercept",
+    );
+    // Linear models expose coefficients; others do not.
+    let ols = Model::parse("ols").unwrap().fit(&t).unwrap();
+    assert_close(
+        &ols.coefficients().unwrap().0,
+        &floats(&f["ols"]["coef"]),
+        1e-8,
+        "ols coef",
+    );
+    assert!(Model::parse("knn")
+        .unwrap()
+        .fit(&t)
+        .unwrap()
+        .coefficients()
+        .is_none());
+}
