@@ -7,10 +7,12 @@ use anyhow::{bail, Result};
 use ml4ns_data_io::{read_table, Table, Target};
 use ml4ns_models::{Model, Pipeline, Scaling};
 use ml4ns_validation::metrics::{self as m, Average, ZeroDivision};
-use ml4ns_validation::{selection::splits_for, Cv};
+use ml4ns_validation::selection::{mean_std, splits_for};
+use ml4ns_validation::Cv;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
+use crate::eval::num;
 use crate::{DataArgs, Format, Usage};
 
 /// Arguments of `ml4ns cv`.
@@ -125,8 +127,7 @@ pub fn run(args: &CvArgs) -> Result<String> {
     let mut std = Map::new();
     for k in &keys {
         let v: Vec<f64> = folds.iter().map(|f| f[k]).collect();
-        let mu = v.iter().sum::<f64>() / v.len() as f64;
-        let sd = (v.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / v.len() as f64).sqrt();
+        let (mu, sd) = mean_std(&v);
         mean.insert(k.clone(), num(mu));
         std.insert(k.clone(), num(sd));
     }
@@ -186,14 +187,6 @@ pub fn run(args: &CvArgs) -> Result<String> {
             out
         }
     })
-}
-
-fn num(v: f64) -> Value {
-    if v.is_finite() {
-        json!(v)
-    } else {
-        json!(v.to_string())
-    }
 }
 
 /// The metrics of one test fold.

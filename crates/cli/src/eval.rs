@@ -244,7 +244,7 @@ pub fn metrics(args: &MetricsArgs) -> Result<String> {
 }
 
 /// NaN and infinities have no JSON number: write them as strings.
-fn num(v: f64) -> Value {
+pub(crate) fn num(v: f64) -> Value {
     if v.is_finite() {
         json!(v)
     } else {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use ml4ns_data_io::{read_table, MissingPolicy, TableSpec};
+use ml4ns_data_io::{read_table, TableSpec};
 use ml4ns_models::{Model, Pipeline, SavedModel, Scaling};
 
 use crate::{DataArgs, Impute, Usage};
@@ -111,11 +111,7 @@ pub fn predict(args: &PredictArgs) -> Result<String> {
     let saved = SavedModel::from_json(&text, &args.model.display().to_string())?;
     let spec = TableSpec {
         features: Some(saved.feature_names.clone()),
-        missing: match args.impute {
-            Impute::Error => MissingPolicy::Error,
-            Impute::DropRows => MissingPolicy::DropRows,
-            Impute::Mean => MissingPolicy::ImputeMean,
-        },
+        missing: args.impute.policy(),
         ..TableSpec::default()
     };
     let table = read_table(&args.data, &spec).with_context(|| {

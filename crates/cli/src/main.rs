@@ -39,6 +39,17 @@ pub(crate) enum Impute {
     Mean,
 }
 
+impl Impute {
+    /// The loader's missing-value policy.
+    pub(crate) fn policy(self) -> MissingPolicy {
+        match self {
+            Impute::Error => MissingPolicy::Error,
+            Impute::DropRows => MissingPolicy::DropRows,
+            Impute::Mean => MissingPolicy::ImputeMean,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Task {
     /// Decide from the target column (text → classes; few whole numbers → classes).
@@ -91,11 +102,7 @@ impl DataArgs {
             time: self.time.clone(),
             features: self.features.clone(),
             drop: self.drop.clone(),
-            missing: match self.impute {
-                Impute::Error => MissingPolicy::Error,
-                Impute::DropRows => MissingPolicy::DropRows,
-                Impute::Mean => MissingPolicy::ImputeMean,
-            },
+            missing: self.impute.policy(),
         }
     }
 }

@@ -408,7 +408,7 @@ struct NumericView {
     values: Vec<Option<f64>>,
 }
 
-fn missing_kind(v: Option<f64>) -> Option<MissingKind> {
+pub(crate) fn missing_kind(v: Option<f64>) -> Option<MissingKind> {
     match v {
         None => Some(MissingKind::Missing),
         Some(x) if x.is_nan() => Some(MissingKind::NaN),

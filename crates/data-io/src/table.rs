@@ -167,7 +167,10 @@ impl Table {
                 ),
             });
         }
-        if let Some(((r, c), v)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        let first_bad = x
+            .indexed_iter()
+            .find_map(|(at, v)| crate::frame::missing_kind(Some(*v)).map(|kind| (at, kind)));
+        if let Some(((r, c), kind)) = first_bad {
             return Err(DataError::Missing {
                 source_name: source,
                 column: feature_names[c].clone(),
@@ -176,11 +179,7 @@ impl Table {
                     row: r + 1,
                     line: None,
                 },
-                kind: if v.is_nan() {
-                    crate::error::MissingKind::NaN
-                } else {
-                    crate::error::MissingKind::Infinite
-                },
+                kind,
                 hint: String::new(),
             });
         }
@@ -262,5 +261,36 @@ impl Table {
             source_rows: rows.iter().map(|&r| self.source_rows[r]).collect(),
             ignored_columns: self.ignored_columns.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::MissingKind;
+    use ndarray::array;
+
+    #[test]
+    fn from_features_rejects_non_finite_values_and_bad_names() {
+        let names = || vec!["a".to_string(), "b".to_string()];
+        let e =
+            Table::from_features("t", array![[1.0, 2.0], [f64::NAN, 0.0]], names()).unwrap_err();
+        assert!(
+            matches!(&e, DataError::Missing { kind: MissingKind::NaN, column, at, .. } if column == "a" && at.row == 2),
+            "{e}"
+        );
+        let e = Table::from_features("t", array![[1.0, f64::INFINITY]], names()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DataError::Missing {
+                    kind: MissingKind::Infinite,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let e = Table::from_features("t", array![[1.0]], names()).unwrap_err();
+        assert!(matches!(e, DataError::Shape { .. }), "{e}");
     }
 }
