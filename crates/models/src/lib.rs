@@ -21,9 +21,11 @@
 //! ```
 #![warn(missing_docs)]
 
+mod boost;
 mod error;
 mod forest;
 mod knn;
+mod logistic;
 mod model;
 mod pipeline;
 mod saved;
@@ -36,4 +38,4 @@ pub use model::{elastic_net_path, polynomial_features, Fitted, Model};
 pub use pipeline::{FittedScaler, Pipeline, Scaling};
 pub use saved::{Saved, SavedModel, FORMAT, VERSION};
 pub use spec::{ModelInfo, ModelSpec, Task, MODELS};
-pub use unsupervised::{Clustering, Embedding};
+pub use unsupervised::{ClusterFit, Clustering, Embedding, GmmFit, Projection};

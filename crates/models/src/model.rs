@@ -68,8 +68,14 @@ enum Kind {
     },
     Logistic {
         c: Option<f64>,
+        balanced: bool,
         max_iter: u64,
         tol: f64,
+    },
+    AdaBoost {
+        n_estimators: usize,
+        learning_rate: f64,
+        max_depth: usize,
     },
     GaussianNb {
         var_smoothing: f64,
@@ -88,7 +94,9 @@ enum Kind {
         min_leaf: usize,
     },
     Knn {
-        k: usize,
+        /// `None`: chosen by CV (`k=cv`).
+        k: Option<usize>,
+        k_max: usize,
         distance: bool,
     },
     KMeans {
@@ -98,8 +106,18 @@ enum Kind {
         tol: f64,
         seed: u64,
     },
+    Gmm(crate::unsupervised::GmmParams),
+    Dbscan {
+        eps: f64,
+        min_samples: usize,
+    },
     Pca {
         n_components: usize,
+    },
+    DiffusionMap {
+        n_components: usize,
+        steps: usize,
+        epsilon: Option<f64>,
     },
 }
 
@@ -172,6 +190,7 @@ impl Model {
                     "none" => None,
                     _ => Some(spec.f64("c", "must be > 0", positive)?),
                 },
+                balanced: spec.choice("class_weight", &["none", "balanced"])? == "balanced",
                 max_iter: spec.usize("max_iter", 1)? as u64,
                 tol: spec.f64("tol", "must be > 0", positive)?,
             },
@@ -192,8 +211,42 @@ impl Model {
                 min_leaf: spec.usize("min_samples_leaf", 1)?,
             },
             "knn" => Kind::Knn {
-                k: spec.usize("k", 1)?,
+                k: match spec.params.get("k").map(String::as_str) {
+                    Some("cv") => None,
+                    _ => Some(spec.usize("k", 1).map_err(|_| ModelError::InvalidParam {
+                        model: spec.name.clone(),
+                        key: "k".into(),
+                        value: spec.params["k"].clone(),
+                        reason: "must be a whole number ≥ 1, or cv".into(),
+                    })?),
+                },
+                k_max: spec.usize("k_max", 1)?,
                 distance: spec.choice("weights", &["uniform", "distance"])? == "distance",
+            },
+            "adaboost" => Kind::AdaBoost {
+                n_estimators: spec.usize("n_estimators", 1)?,
+                learning_rate: spec.f64("learning_rate", "must be > 0", positive)?,
+                max_depth: spec.usize("max_depth", 1)?,
+            },
+            "gmm" => Kind::Gmm(crate::unsupervised::GmmParams {
+                k: spec.usize("n_components", 1)?,
+                n_init: spec.usize("n_init", 1)? as u64,
+                max_iter: spec.usize("max_iter", 1)? as u64,
+                tol: spec.f64("tol", "must be > 0", positive)?,
+                reg_covar: spec.f64("reg_covar", "must be ≥ 0", |v| v >= 0.0)?,
+                seed: spec.usize("seed", 0)? as u64,
+            }),
+            "dbscan" => Kind::Dbscan {
+                eps: spec.f64("eps", "must be > 0", positive)?,
+                min_samples: spec.usize("min_samples", 1)?,
+            },
+            "diffusion_map" => Kind::DiffusionMap {
+                n_components: spec.usize("n_components", 1)?,
+                steps: spec.usize("steps", 1)?,
+                epsilon: match spec.params.get("epsilon").map(String::as_str) {
+                    Some("auto") | None => None,
+                    _ => Some(spec.f64("epsilon", "must be auto or a number > 0", positive)?),
+                },
             },
             "kmeans" => Kind::KMeans {
                 k: spec.usize("k", 1)?,
@@ -254,8 +307,11 @@ impl Model {
         }
     }
 
-    /// Cluster the rows of `x` (k-means specs only).
+    /// Cluster the rows of `x` (k-means, Gaussian mixture and DBSCAN specs).
     pub fn cluster(&self, x: ArrayView2<f64>) -> Result<crate::Clustering, ModelError> {
+        if x.nrows() == 0 || x.ncols() == 0 {
+            return Err(self.err("needs at least one row and one feature"));
+        }
         match &self.kind {
             Kind::KMeans {
                 k,
@@ -264,14 +320,26 @@ impl Model {
                 tol,
                 seed,
             } => crate::unsupervised::kmeans(x, *k, *n_init, *max_iter, *tol, *seed),
+            Kind::Gmm(p) => crate::unsupervised::gmm(x, *p),
+            Kind::Dbscan { eps, min_samples } => {
+                crate::unsupervised::dbscan(x, *eps, *min_samples)
+            }
             _ => Err(self.err("is not a clustering model")),
         }
     }
 
-    /// Fit a projection of the rows of `x` (PCA specs only).
+    /// Embed the rows of `x` (PCA and diffusion map specs).
     pub fn embed(&self, x: ArrayView2<f64>) -> Result<crate::Embedding, ModelError> {
+        if x.nrows() == 0 || x.ncols() == 0 {
+            return Err(self.err("needs at least one row and one feature"));
+        }
         match &self.kind {
             Kind::Pca { n_components } => crate::unsupervised::pca(x, *n_components),
+            Kind::DiffusionMap {
+                n_components,
+                steps,
+                epsilon,
+            } => crate::unsupervised::diffusion_map(x, *n_components, *steps, *epsilon),
             _ => Err(self.err("is not an embedding model")),
         }
     }
@@ -358,7 +426,12 @@ impl Model {
                     .map_err(|e| self.fit_err(e))?;
                 Ok(linear(m.hyperplane().clone(), m.intercept(), Some(mean)))
             }
-            Kind::Logistic { c, max_iter, tol } => {
+            Kind::Logistic {
+                c,
+                balanced,
+                max_iter,
+                tol,
+            } => {
                 let classes = target.classes().expect("classification checked above");
                 let codes = classes.codes.clone();
                 let n_classes = classes.classes.len();
@@ -368,6 +441,16 @@ impl Model {
                 }
                 // scikit-learn minimises C·Σloss + ½‖w‖²; linfa Σloss + (α/2)‖w‖²: α = 1/C.
                 let alpha = c.map_or(0.0, |c| 1.0 / c);
+                if *balanced {
+                    return crate::logistic::fit_weighted(
+                        &name,
+                        x.view(),
+                        classes,
+                        &present,
+                        alpha,
+                        *max_iter as usize,
+                    );
+                }
                 if present.len() == 2 {
                     let ds: Dataset<f64, usize, Ix1> = Dataset::new(x, codes);
                     let m = linfa_logistic::LogisticRegression::<f64>::default()
@@ -435,7 +518,19 @@ impl Model {
                     n_features,
                 }))
             }
-            Kind::KMeans { .. } | Kind::Pca { .. } => unreachable!("rejected above"),
+            Kind::KMeans { .. }
+            | Kind::Gmm(_)
+            | Kind::Dbscan { .. }
+            | Kind::Pca { .. }
+            | Kind::DiffusionMap { .. } => unreachable!("rejected above"),
+            Kind::AdaBoost {
+                n_estimators,
+                learning_rate,
+                max_depth,
+            } => {
+                let classes = target.classes().expect("classification checked above");
+                crate::boost::fit(&name, x, classes, *n_estimators, *learning_rate, *max_depth)
+            }
             Kind::Forest {
                 n_trees,
                 max_depth,
@@ -488,24 +583,31 @@ impl Model {
                     linear,
                 }))
             }
-            Kind::Knn { k, distance } => {
-                if *k > table.n_rows() {
-                    return Err(self.err(format!(
-                        "k={k} is larger than the {} training rows",
-                        table.n_rows()
-                    )));
+            Kind::Knn { k, k_max, distance } => {
+                if let Some(k) = k {
+                    if *k > table.n_rows() {
+                        return Err(self.err(format!(
+                            "k={k} is larger than the {} training rows",
+                            table.n_rows()
+                        )));
+                    }
                 }
                 let (y, n_classes) = match target {
                     Target::Classes(c) => (c.codes.mapv(|v| v as f64), Some(c.classes.len())),
                     Target::Continuous { values, .. } => (values.clone(), None),
                 };
-                Ok(Box::new(crate::knn::Knn {
+                let knn = crate::knn::Knn {
                     name,
                     x: x.as_standard_layout().to_owned(),
                     y,
                     n_classes,
-                    k: *k,
+                    k: k.unwrap_or(1),
                     distance_weighted: *distance,
+                    cv_scores: Vec::new(),
+                };
+                Ok(Box::new(match k {
+                    Some(_) => knn,
+                    None => knn.fit_cv(*k_max)?,
                 }))
             }
         }
@@ -718,17 +820,26 @@ fn sigmoid(z: f64) -> f64 {
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct BinaryLogistic {
-    name: String,
-    pos: usize,
-    neg: usize,
-    coef: Array1<f64>,
-    intercept: f64,
-    n_classes: usize,
+    pub(crate) name: String,
+    pub(crate) pos: usize,
+    pub(crate) neg: usize,
+    pub(crate) coef: Array1<f64>,
+    pub(crate) intercept: f64,
+    pub(crate) n_classes: usize,
 }
 
 impl Fitted for BinaryLogistic {
     fn save(&self) -> crate::saved::Saved {
         crate::saved::Saved::of(crate::saved::State::BinaryLogistic(self.clone()))
+    }
+    /// The log-odds of the larger class code: coefficients and intercept, as scikit-learn's
+    /// `coef_` and `intercept_` for two classes.
+    fn coefficients(&self) -> Option<(Vec<f64>, f64)> {
+        let sign = if self.pos > self.neg { 1.0 } else { -1.0 };
+        Some((
+            self.coef.iter().map(|v| sign * v).collect(),
+            sign * self.intercept,
+        ))
     }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         let p = self.predict_proba(x)?.expect("logistic has probabilities");
@@ -758,11 +869,11 @@ impl Fitted for BinaryLogistic {
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct MultiLogistic {
-    name: String,
-    classes: Vec<usize>,
-    coef: Array2<f64>,
-    intercept: Array1<f64>,
-    n_classes: usize,
+    pub(crate) name: String,
+    pub(crate) classes: Vec<usize>,
+    pub(crate) coef: Array2<f64>,
+    pub(crate) intercept: Array1<f64>,
+    pub(crate) n_classes: usize,
 }
 
 impl Fitted for MultiLogistic {

@@ -42,6 +42,7 @@ pub(crate) enum State {
     DecisionTree(TreeModel),
     Svm(crate::svm::SvmModel),
     Forest(crate::forest::Forest),
+    AdaBoost(crate::boost::AdaBoost),
     Knn(Knn),
     Pipeline {
         name: String,
@@ -97,6 +98,7 @@ impl Saved {
             State::DecisionTree(m) => Box::new(m),
             State::Svm(m) => Box::new(m),
             State::Forest(m) => Box::new(m),
+            State::AdaBoost(m) => Box::new(m),
             State::Knn(m) => Box::new(m),
             State::Pipeline {
                 name,

@@ -80,10 +80,11 @@ pub const MODELS: &[ModelInfo] = &[
         keys: &[
             ("c", "1.0"),
             ("penalty", "l2"),
+            ("class_weight", "none"),
             ("max_iter", "100"),
             ("tol", "1e-4"),
         ],
-        summary: "logistic regression, binary or multinomial; C as scikit-learn (linfa-logistic)",
+        summary: "logistic regression, binary or multinomial; C as scikit-learn (linfa-logistic; class_weight=balanced by Newton's method)",
     },
     ModelInfo {
         name: "svm",
@@ -93,9 +94,9 @@ pub const MODELS: &[ModelInfo] = &[
             ("c", "1.0"),
             ("gamma", "scale"),
             ("degree", "3"),
-            ("coef0", "1.0"),
+            ("coef0", "0.0"),
         ],
-        summary: "support vector classifier, linear/poly/rbf kernels, Platt probabilities, one-vs-rest for >2 classes (linfa-svm)",
+        summary: "support vector classifier, linear/poly/rbf (linfa-svm) and sigmoid kernels, Platt probabilities, one-vs-rest for >2 classes",
     },
     ModelInfo {
         name: "gaussian_nb",
@@ -139,10 +140,16 @@ pub const MODELS: &[ModelInfo] = &[
         summary: "bagged linfa-trees CARTs (bootstrap rows, all features), seeded",
     },
     ModelInfo {
+        name: "adaboost",
+        task: Task::Classification,
+        keys: &[("n_estimators", "50"), ("learning_rate", "1.0"), ("max_depth", "1")],
+        summary: "AdaBoost (SAMME, as scikit-learn) on weighted linfa-trees stumps",
+    },
+    ModelInfo {
         name: "knn",
         task: Task::Both,
-        keys: &[("k", "5"), ("weights", "uniform")],
-        summary: "k nearest neighbours, classifier or regressor by target (on linfa-nn's k-d tree)",
+        keys: &[("k", "5"), ("weights", "uniform"), ("k_max", "30")],
+        summary: "k nearest neighbours, classifier or regressor by target (on linfa-nn's k-d tree); k=cv picks k in 1..=k_max by 5-fold CV on the training rows",
     },
     ModelInfo {
         name: "kmeans",
@@ -157,10 +164,35 @@ pub const MODELS: &[ModelInfo] = &[
         summary: "k-means, k-means++ initialisation, best of n_init seeded runs (linfa-clustering)",
     },
     ModelInfo {
+        name: "gmm",
+        task: Task::Clustering,
+        keys: &[
+            ("n_components", "1"),
+            ("n_init", "1"),
+            ("max_iter", "100"),
+            ("tol", "1e-3"),
+            ("reg_covar", "1e-6"),
+            ("seed", "0"),
+        ],
+        summary: "Gaussian mixture, full covariances, EM from k-means (linfa-clustering); log-likelihood, BIC and AIC",
+    },
+    ModelInfo {
+        name: "dbscan",
+        task: Task::Clustering,
+        keys: &[("eps", "0.5"), ("min_samples", "5")],
+        summary: "density-based clustering, noise labelled -1 (linfa-clustering)",
+    },
+    ModelInfo {
         name: "pca",
         task: Task::Embedding,
         keys: &[("n_components", "2")],
         summary: "principal component analysis, exact (covariance eigendecomposition)",
+    },
+    ModelInfo {
+        name: "diffusion_map",
+        task: Task::Embedding,
+        keys: &[("n_components", "2"), ("steps", "1"), ("epsilon", "auto")],
+        summary: "diffusion map on a Gaussian kernel exp(-d²/epsilon), epsilon=auto: median squared distance (linfa-reduction)",
     },
 ];
 

@@ -284,6 +284,12 @@ fn every_registered_model_fits_with_its_defaults() {
             ml4ns_models::Task::Clustering | ml4ns_models::Task::Embedding
         ) {
             assert!(model.fit(&iris).is_err(), "{} is unsupervised", info.name);
+            let ok = if info.task == ml4ns_models::Task::Clustering {
+                model.cluster(iris.x.view()).map(|c| c.labels.len())
+            } else {
+                model.embed(iris.x.view()).map(|e| e.coordinates.nrows())
+            };
+            assert_eq!(ok.unwrap_or_else(|e| panic!("{}: {e}", info.name)), 150);
             continue;
         }
         let data = match info.task {
@@ -298,7 +304,7 @@ fn every_registered_model_fits_with_its_defaults() {
     // The canonical form lists every key.
     assert_eq!(
         ModelSpec::parse("knn:k=7").unwrap().to_string(),
-        "knn:k=7,weights=uniform"
+        "knn:k=7,k_max=30,weights=uniform"
     );
 }
 
@@ -463,13 +469,15 @@ fn kmeans_and_pca_match_scikit_learn_on_iris() {
         .unwrap()
         .cluster(iris.x.view())
         .unwrap();
-    assert!(
-        (clustering.inertia - 78.851).abs() < 0.01,
-        "inertia {}",
-        clustering.inertia
-    );
+    let ml4ns_models::ClusterFit::KMeans { inertia, .. } = clustering.fit else {
+        panic!("k-means")
+    };
+    assert!((inertia - 78.851).abs() < 0.01, "inertia {inertia}");
     let mut sizes = vec![0; 3];
-    clustering.labels.iter().for_each(|&l| sizes[l] += 1);
+    clustering
+        .labels
+        .iter()
+        .for_each(|&l| sizes[l as usize] += 1);
     sizes.sort_unstable();
     assert_eq!(sizes, [38, 50, 62]);
     assert_eq!(
@@ -487,19 +495,19 @@ fn kmeans_and_pca_match_scikit_learn_on_iris() {
         .embed(iris.x.view())
         .unwrap();
     assert_close(
-        &pca.explained_variance_ratio.to_vec(),
+        &pca.explained_variance_ratio.clone().unwrap().to_vec(),
         &[0.92461872, 0.05306648],
         1e-7,
         "ratio",
     );
     assert_close(
-        &pca.explained_variance.to_vec(),
+        &pca.eigenvalues.to_vec(),
         &[4.22824171, 0.24267075],
         1e-7,
         "variance",
     );
     assert_close(
-        &pca.components.row(0).to_vec(),
+        &pca.projection.as_ref().unwrap().components.row(0).to_vec(),
         &[0.36138659, -0.08452251, 0.85667061, 0.3582892],
         1e-7,
         "axis 1",
@@ -507,6 +515,7 @@ fn kmeans_and_pca_match_scikit_learn_on_iris() {
     let z = pca.transform(iris.x.view()).unwrap();
     assert_eq!(z.dim(), (150, 2));
     assert!(z.column(0).mean().unwrap().abs() < 1e-12);
+    assert!((&z - &pca.coordinates).iter().all(|d| d.abs() < 1e-12));
 
     // Errors, not panics.
     assert!(Model::parse("kmeans:k=151")
@@ -601,7 +610,6 @@ fn svm_kernels_separate_rings_and_classes() {
     let p = fitted.predict_proba(iris.x.view()).unwrap().unwrap();
     assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-9));
     for spec in [
-        "svm:kernel=sigmoid",
         "svm:c=0",
         "svm:gamma=-1",
         "svm:gamma=often",
@@ -615,10 +623,6 @@ fn svm_kernels_separate_rings_and_classes() {
             "{spec}"
         );
     }
-    assert!(Model::parse("svm:kernel=sigmoid")
-        .unwrap_err()
-        .to_string()
-        .contains("no sigmoid kernel"));
 }
 
 #[test]
