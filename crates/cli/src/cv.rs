@@ -102,7 +102,9 @@ pub fn run(args: &CvArgs) -> Result<String> {
     if splits.is_empty() {
         bail!("{cv_spec} produced no folds for {}", table.source);
     }
-    let pipeline = Pipeline { scaling, model };
+    let pipeline = Pipeline::new(model)
+        .scaling(scaling)
+        .impute(args.data.impute.imputation());
     let folds: Vec<BTreeMap<String, f64>> = splits
         .par_iter()
         .map(|s| -> Result<BTreeMap<String, f64>> {

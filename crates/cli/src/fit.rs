@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use ml4ns_data_io::{read_table, TableSpec};
+use ml4ns_data_io::{read_table, MissingPolicy, TableSpec};
 use ml4ns_models::{Model, Pipeline, SavedModel, Scaling};
 
 use crate::{DataArgs, Impute, Usage};
@@ -76,14 +76,17 @@ pub fn fit(args: &FitArgs) -> Result<String> {
     if table.target.is_none() {
         bail!("fitting needs a target: give --target");
     }
-    let pipeline = Pipeline { scaling, model };
+    let pipeline = Pipeline::new(model)
+        .scaling(scaling)
+        .impute(args.data.impute.imputation());
     let fitted = pipeline.fit(&table)?;
-    let saved = SavedModel::new(
+    let mut saved = SavedModel::new(
         pipeline.model.spec().to_string(),
         args.scale.clone(),
         &table,
         fitted.as_ref(),
     );
+    saved.impute = format!("{:?}", pipeline.impute).to_lowercase();
     write_whole(&args.save, &saved.to_json())?;
     let mut out = format!(
         "fitted {} on {} rows × {} features of {}; saved to {}\n",
@@ -97,6 +100,15 @@ pub fn fit(args: &FitArgs) -> Result<String> {
         .class_target()
         .map(|c| c.classes.clone())
         .unwrap_or_default();
+    if let Some(importance) = fitted.feature_importance() {
+        let names = fitted.feature_names(&table.feature_names);
+        let mut ranked: Vec<(&String, f64)> = names.iter().zip(importance).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        out.push_str("\nfeature importance:\n");
+        for (name, v) in ranked {
+            out.push_str(&format!("  {name:<30} {v:.4}\n"));
+        }
+    }
     if let Some(rules) = fitted.describe(&table.feature_names, &classes) {
         out.push('\n');
         out.push_str(&rules);
@@ -109,18 +121,49 @@ pub fn predict(args: &PredictArgs) -> Result<String> {
     let text = std::fs::read_to_string(&args.model)
         .with_context(|| format!("{}: cannot read the model file", args.model.display()))?;
     let saved = SavedModel::from_json(&text, &args.model.display().to_string())?;
+    // A model fitted with imputation fills gaps itself (with its training statistics).
+    let missing = match (saved.impute.as_str(), args.impute.policy()) {
+        ("none", policy) | (_, policy @ MissingPolicy::DropRows) => policy,
+        _ => MissingPolicy::Keep,
+    };
     let spec = TableSpec {
         features: Some(saved.feature_names.clone()),
-        missing: args.impute.policy(),
+        categorical: saved.categories.keys().cloned().collect(),
+        missing,
         ..TableSpec::default()
     };
-    let table = read_table(&args.data, &spec).with_context(|| {
+    let mut table = read_table(&args.data, &spec).with_context(|| {
         format!(
             "the model in {} needs the feature columns it was fitted on: {}",
             args.model.display(),
             saved.feature_names.join(", ")
         )
     })?;
+    // Categorical columns: re-code to the training levels, in the training column order.
+    let unknown = table.align_categories(&saved.categories)?;
+    if unknown > 0 {
+        eprintln!(
+            "warning: {unknown} categorical value(s) in {} were not seen in training; they set no indicator",
+            table.source
+        );
+    }
+    if table.feature_names != saved.feature_names {
+        let order: Vec<usize> = saved
+            .feature_names
+            .iter()
+            .map(|n| table.feature_index(n).expect("loaded by name"))
+            .collect();
+        table.x = table.x.select(ndarray::Axis(1), &order);
+        for c in &mut table.categorical {
+            let name = &table.feature_names[c.feature];
+            c.feature = saved
+                .feature_names
+                .iter()
+                .position(|n| n == name)
+                .expect("loaded by name");
+        }
+        table.feature_names = saved.feature_names.clone();
+    }
     let fitted = saved.model.clone().into_fitted()?;
     let pred = fitted.predict(table.x.view())?;
     let proba = if args.proba {

@@ -35,8 +35,11 @@ pub(crate) enum Impute {
     /// Drop rows with such a value in any used column.
     #[value(name = "drop_rows")]
     DropRows,
-    /// Replace such feature values by the column mean.
+    /// Replace such feature values by the column's mean over the training rows (fitted
+    /// inside each training fold in `cv`, saved with the model by `fit`).
     Mean,
+    /// Replace such feature values by the column's median over the training rows.
+    Median,
 }
 
 impl Impute {
@@ -45,7 +48,17 @@ impl Impute {
         match self {
             Impute::Error => MissingPolicy::Error,
             Impute::DropRows => MissingPolicy::DropRows,
-            Impute::Mean => MissingPolicy::ImputeMean,
+            // Imputation is a pipeline step fitted on training rows: load the gaps as NaN.
+            Impute::Mean | Impute::Median => MissingPolicy::Keep,
+        }
+    }
+
+    /// The pipeline's imputation step.
+    pub(crate) fn imputation(self) -> ml4ns_models::Imputation {
+        match self {
+            Impute::Mean => ml4ns_models::Imputation::Mean,
+            Impute::Median => ml4ns_models::Imputation::Median,
+            Impute::Error | Impute::DropRows => ml4ns_models::Imputation::None,
         }
     }
 }
@@ -81,9 +94,13 @@ pub(crate) struct DataArgs {
     /// Columns to leave out, comma-separated.
     #[arg(long, value_delimiter = ',')]
     drop: Vec<String>,
+    /// Categorical feature columns (text or codes), comma-separated: one-hot encoded with the
+    /// levels seen in the training rows.
+    #[arg(long, value_delimiter = ',')]
+    categorical: Vec<String>,
     /// What to do with missing, NaN and infinite values.
     #[arg(long, value_enum, default_value_t = Impute::Error)]
-    impute: Impute,
+    pub(crate) impute: Impute,
     /// How to read the target.
     #[arg(long, value_enum, default_value_t = Task::Auto)]
     task: Task,
@@ -103,6 +120,7 @@ impl DataArgs {
             features: self.features.clone(),
             drop: self.drop.clone(),
             missing: self.impute.policy(),
+            categorical: self.categorical.clone(),
         }
     }
 }

@@ -418,7 +418,7 @@ fn subject_grouped_cv_scores_lower_than_record_wise_on_parkinsons() {
         auc(&record_wise)
     );
     assert_eq!(grouped["folds"].as_array().unwrap().len(), 5);
-    assert_eq!(grouped["model"], "knn:k=5,weights=uniform");
+    assert_eq!(grouped["model"], "knn:k=5,k_max=30,weights=uniform");
     // Without --groups the id-like columns are pointed out.
     ml4ns()
         .args([
@@ -720,4 +720,89 @@ fn cv_uses_predefined_folds_from_a_column() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("produced no folds"));
+}
+
+#[test]
+fn categorical_and_imputed_features_round_trip_through_fit_and_predict() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train.csv");
+    let mut csv = String::from("id,site,age,score,y\n");
+    for i in 0..40 {
+        let site = ["north", "south", "east"][i % 3];
+        let age = if i % 7 == 3 {
+            String::new()
+        } else {
+            (40 + i).to_string()
+        };
+        let y = u8::from(site == "south" || i % 5 == 0);
+        csv.push_str(&format!("{i},{site},{age},{},{y}\n", i % 4));
+    }
+    std::fs::write(&train, csv).unwrap();
+    let model = dir.path().join("m.json");
+    let t = train.to_str().unwrap();
+    let common = ["--target", "y", "--drop", "id", "--categorical", "site"];
+    // Without imputation the gaps are an error naming the column and row.
+    ml4ns()
+        .args(["cv", "--data", t])
+        .args(common)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("age"));
+    ml4ns()
+        .args([
+            "cv",
+            "--data",
+            t,
+            "--impute",
+            "median",
+            "--model",
+            "decision_tree",
+        ])
+        .args(common)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("accuracy"));
+    ml4ns()
+        .args([
+            "fit",
+            "--data",
+            t,
+            "--impute",
+            "mean",
+            "--model",
+            "decision_tree:max_depth=2",
+        ])
+        .args(common)
+        .args(["--save", model.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("site=south"));
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(saved["impute"], "mean");
+    assert_eq!(
+        saved["categories"]["site"],
+        serde_json::json!(["east", "north", "south"])
+    );
+    // New data: columns in another order, a gap, and a site never seen in training.
+    let new = dir.path().join("new.csv");
+    std::fs::write(&new, "score,age,site\n1,,south\n2,50,west\n0,45,north\n").unwrap();
+    let out = dir.path().join("p.csv");
+    ml4ns()
+        .args(["predict", "--model", model.to_str().unwrap()])
+        .args([
+            "--data",
+            new.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 categorical value(s)"));
+    let preds = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(preds.lines().count(), 4, "{preds}");
+    assert!(
+        preds.lines().nth(1).unwrap().ends_with(",1"),
+        "south → 1: {preds}"
+    );
 }

@@ -281,6 +281,9 @@ pub enum MissingPolicy {
     /// Feature cells are replaced by the mean of the column's finite values; such a cell in
     /// the target, groups or time column is still an error.
     ImputeMean,
+    /// Feature cells stay NaN in `x`, for an imputer fitted on training rows only (a model
+    /// pipeline's); such a cell in the target, groups or time column is still an error.
+    Keep,
 }
 
 impl std::str::FromStr for MissingPolicy {
@@ -290,8 +293,9 @@ impl std::str::FromStr for MissingPolicy {
             "error" => Ok(MissingPolicy::Error),
             "drop_rows" => Ok(MissingPolicy::DropRows),
             "impute_mean" | "mean" => Ok(MissingPolicy::ImputeMean),
+            "keep" => Ok(MissingPolicy::Keep),
             other => Err(format!(
-                "unknown missing-value policy '{other}' (expected error, drop_rows or impute_mean)"
+                "unknown missing-value policy '{other}' (expected error, drop_rows, impute_mean or keep)"
             )),
         }
     }
@@ -321,6 +325,9 @@ pub struct TableSpec {
     pub drop: Vec<String>,
     /// Missing-value policy.
     pub missing: MissingPolicy,
+    /// Categorical feature columns (text or numbers), loaded as level codes after the other
+    /// features and listed in [`crate::Table::categorical`] for a pipeline to one-hot encode.
+    pub categorical: Vec<String>,
 }
 
 impl TableSpec {
@@ -378,6 +385,15 @@ impl TableSpec {
         self.missing = policy;
         self
     }
+    /// Load these columns as categorical features (level codes, for one-hot encoding).
+    pub fn categorical<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.categorical.extend(names.into_iter().map(Into::into));
+        self
+    }
 
     /// Every column the spec names, with its role, in a fixed order.
     pub fn named_columns(&self) -> Vec<(&str, &'static str)> {
@@ -393,6 +409,11 @@ impl TableSpec {
         }
         for f in self.features.iter().flatten() {
             out.push((f.as_str(), "feature"));
+        }
+        for c in &self.categorical {
+            if !self.features.iter().flatten().any(|f| f == c) {
+                out.push((c.as_str(), "categorical feature"));
+            }
         }
         for d in &self.drop {
             out.push((d.as_str(), "drop"));
@@ -601,10 +622,16 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
 
     // 2. Feature columns.
     let mut ignored = Vec::new();
+    let categorical_idx: Vec<usize> = spec
+        .categorical
+        .iter()
+        .map(|c| resolve(&frame, c, "categorical feature"))
+        .collect::<Result<_>>()?;
     let feature_idx: Vec<usize> = match &spec.features {
         Some(names) => names
             .iter()
             .map(|f| resolve(&frame, f, "feature"))
+            .filter(|i| !matches!(i, Ok(i) if categorical_idx.contains(i)))
             .collect::<Result<_>>()?,
         None => {
             let mut out = Vec::new();
@@ -627,7 +654,7 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
             out
         }
     };
-    if feature_idx.is_empty() {
+    if feature_idx.is_empty() && categorical_idx.is_empty() {
         let detail = if ignored.is_empty() {
             String::new()
         } else {
@@ -642,6 +669,14 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
         .iter()
         .map(|&i| numeric_view(&frame, i, "feature"))
         .collect::<Result<_>>()?;
+    let categorical: Vec<LabelView> = categorical_idx
+        .iter()
+        .map(|&i| label_view(&frame, i, "categorical feature"))
+        .collect::<Result<_>>()?;
+    let fills_features = matches!(
+        spec.missing,
+        MissingPolicy::ImputeMean | MissingPolicy::Keep
+    );
 
     // 3. Target, groups, time views.
     let target = match target_idx {
@@ -672,7 +707,7 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
         for (row, v) in view.values.iter().enumerate() {
             if let Some(kind) = missing_kind(*v) {
                 note_bad(row, view.column, view.role, kind.clone());
-                if view.role != "feature" || spec.missing != MissingPolicy::ImputeMean {
+                if view.role != "feature" || !fills_features {
                     label_bad.push((row, view.column, view.role, kind));
                 }
             }
@@ -690,6 +725,14 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
                 .map(|g| (g.column, g.role, label_missing(&g.labels))),
         )
         .collect::<Vec<_>>();
+    for view in &categorical {
+        for (row, kind) in label_missing(&view.labels) {
+            note_bad(row, view.column, view.role, kind.clone());
+            if !fills_features {
+                label_bad.push((row, view.column, view.role, kind));
+            }
+        }
+    }
     for (column, role, misses) in &non_feature_views {
         for (row, kind) in misses {
             note_bad(*row, *column, role, kind.clone());
@@ -709,7 +752,7 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
                 ));
             }
         }
-        MissingPolicy::ImputeMean => {
+        MissingPolicy::ImputeMean | MissingPolicy::Keep => {
             if let Some(&(row, column, role, ref kind)) =
                 label_bad.iter().min_by_key(|b| (b.0, b.1))
             {
@@ -719,7 +762,7 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
                     column,
                     role,
                     kind.clone(),
-                    " (impute_mean fills feature cells only; use drop_rows to drop such rows)",
+                    " (imputation fills feature cells only; use drop_rows to drop such rows)",
                 ));
             }
         }
@@ -742,8 +785,8 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
         });
     }
 
-    // 5. Assemble x (imputing means where asked).
-    let mut x = Array2::<f64>::zeros((rows.len(), features.len()));
+    // 5. Assemble x (imputing means where asked), categorical codes last.
+    let mut x = Array2::<f64>::zeros((rows.len(), features.len() + categorical.len()));
     for (j, view) in features.iter().enumerate() {
         let fill = if spec.missing == MissingPolicy::ImputeMean {
             let finite: Vec<f64> = view
@@ -767,6 +810,24 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
                 _ => fill,
             };
         }
+    }
+
+    let mut categorical_out = Vec::with_capacity(categorical.len());
+    for (c, view) in categorical.iter().enumerate() {
+        let j = features.len() + c;
+        let present: Vec<String> = rows
+            .iter()
+            .filter_map(|&r| view.labels[r].clone())
+            .collect();
+        let (codes, levels, _) = encode_labels(&present, view.numeric);
+        let mut codes = codes.into_iter();
+        for (i, &r) in rows.iter().enumerate() {
+            x[[i, j]] = match view.labels[r] {
+                Some(_) => codes.next().expect("one code per present label") as f64,
+                None => f64::NAN,
+            };
+        }
+        categorical_out.push(crate::table::Categorical { feature: j, levels });
     }
 
     let target = target
@@ -797,6 +858,7 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
         x,
         feature_names: feature_idx
             .iter()
+            .chain(&categorical_idx)
             .map(|&i| frame.names[i].clone())
             .collect(),
         target,
@@ -804,6 +866,7 @@ fn build(frame: RawFrame, spec: &TableSpec) -> Result<Table> {
         time,
         source_rows: rows,
         ignored_columns: ignored,
+        categorical: categorical_out,
     })
 }
 

@@ -53,4 +53,4 @@ pub use io::{
     frame_from_dataframe, read_csv, read_csv_frame, read_frame, read_parquet, read_parquet_frame,
     read_table, write_parquet,
 };
-pub use table::{ClassTarget, Groups, Table, Target, TimeColumn};
+pub use table::{Categorical, ClassTarget, Groups, Table, Target, TimeColumn};

@@ -27,6 +27,20 @@ pub struct Table {
     /// Columns of the source that were neither used nor explicitly dropped (text columns
     /// skipped by the default "all numeric columns" feature selection).
     pub ignored_columns: Vec<String>,
+    /// Feature columns that hold category codes (see [`Categorical`]), for a pipeline to
+    /// one-hot encode; empty unless the spec names categorical columns.
+    pub categorical: Vec<Categorical>,
+}
+
+/// A categorical feature: column `feature` of `x` holds codes into `levels` (NaN where the
+/// cell was missing and the missing-value policy kept it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Categorical {
+    /// Index of the column in `x` (and `feature_names`).
+    pub feature: usize,
+    /// Level names; code `k` means `levels[k]`. Sorted as class labels are
+    /// (numerically when every level is a number).
+    pub levels: Vec<String>,
 }
 
 /// The target column.
@@ -193,6 +207,7 @@ impl Table {
             time: None,
             source_rows: (0..n).collect(),
             ignored_columns: Vec::new(),
+            categorical: Vec::new(),
         })
     }
 
@@ -260,7 +275,51 @@ impl Table {
             }),
             source_rows: rows.iter().map(|&r| self.source_rows[r]).collect(),
             ignored_columns: self.ignored_columns.clone(),
+            categorical: self.categorical.clone(),
         }
+    }
+
+    /// Re-code categorical columns to another table's levels (for instance a saved model's),
+    /// matching levels by name: `levels` maps a feature name to the level list its codes must
+    /// index. A level the list lacks becomes NaN (a one-hot encoder then sets no indicator).
+    /// Returns how many cells had such unknown levels. Errors when a named feature is not a
+    /// categorical column of this table.
+    pub fn align_categories(
+        &mut self,
+        levels: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<usize> {
+        let mut unknown = 0;
+        for (name, wanted) in levels {
+            let Some(cat) = self
+                .categorical
+                .iter_mut()
+                .find(|c| self.feature_names.get(c.feature) == Some(name))
+            else {
+                return Err(DataError::Shape {
+                    context: self.source.clone(),
+                    detail: format!("column '{name}' is not loaded as categorical"),
+                });
+            };
+            let map: Vec<Option<usize>> = cat
+                .levels
+                .iter()
+                .map(|l| wanted.iter().position(|w| w == l))
+                .collect();
+            for v in self.x.column_mut(cat.feature) {
+                if v.is_nan() {
+                    continue;
+                }
+                match map.get(*v as usize).copied().flatten() {
+                    Some(k) => *v = k as f64,
+                    None => {
+                        *v = f64::NAN;
+                        unknown += 1;
+                    }
+                }
+            }
+            cat.levels = wanted.clone();
+        }
+        Ok(unknown)
     }
 }
 

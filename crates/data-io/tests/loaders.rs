@@ -401,3 +401,50 @@ fn real_parkinsons_csv_loads_with_subject_groups() {
     // name (phon_R01_S01_1 → S01), which is what users are told to do.
     assert_eq!(t.groups.unwrap().names.len(), 195);
 }
+
+#[test]
+fn categorical_columns_load_as_level_codes_and_realign_by_name() {
+    let d = Dir::new();
+    let p = d.file(
+        "cat.csv",
+        b"site,age,sex,y\nb,30,F,0\na,,M,1\nc,50,F,0\nb,60,,1\n",
+    );
+    let spec = TableSpec::new()
+        .class_target("y")
+        .categorical(["sex", "site"])
+        .missing(MissingPolicy::Keep);
+    let t = read_csv(&p, &spec).unwrap();
+    // Numeric features first, then the categorical columns in the order given.
+    assert_eq!(t.feature_names, ["age", "sex", "site"]);
+    assert_eq!(t.categorical.len(), 2);
+    assert_eq!(t.categorical[0].feature, 1);
+    assert_eq!(t.categorical[0].levels, ["F", "M"]);
+    assert_eq!(t.categorical[1].levels, ["a", "b", "c"]);
+    assert!(t.x[[1, 0]].is_nan(), "kept as NaN for a pipeline imputer");
+    assert!(t.x[[3, 1]].is_nan(), "missing level");
+    assert_eq!(t.x.column(2).to_vec(), [1.0, 0.0, 2.0, 1.0]);
+
+    // Without a filling policy a missing categorical cell is an error naming it.
+    let (_, msg) = err_csv(
+        "sex,y\nF,0\n,1\n",
+        &TableSpec::new().class_target("y").categorical(["sex"]),
+    );
+    assert!(msg.contains("sex"), "{msg}");
+
+    // Another file with other levels is re-coded to these levels by name.
+    let q = d.file("new.csv", b"site,age,sex,y\nc,1,M,0\nz,2,F,1\n");
+    let mut u = read_csv(&q, &spec).unwrap();
+    let levels: std::collections::BTreeMap<String, Vec<String>> = t
+        .categorical
+        .iter()
+        .map(|c| (t.feature_names[c.feature].clone(), c.levels.clone()))
+        .collect();
+    assert_eq!(u.align_categories(&levels).unwrap(), 1, "one unknown level");
+    assert_eq!(u.x[[0, 2]], 2.0, "c is level 2 in training");
+    assert!(u.x[[1, 2]].is_nan(), "z was never seen");
+    assert_eq!(u.x.column(1).to_vec(), [1.0, 0.0]);
+    assert_eq!(
+        "keep".parse::<MissingPolicy>().unwrap(),
+        MissingPolicy::Keep
+    );
+}

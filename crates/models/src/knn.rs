@@ -158,7 +158,10 @@ impl Knn {
                 votes
                     .iter()
                     .enumerate()
-                    .fold((0, f64::NEG_INFINITY), |b, (c, &v)| if v > b.1 { (c, v) } else { b })
+                    .fold(
+                        (0, f64::NEG_INFINITY),
+                        |b, (c, &v)| if v > b.1 { (c, v) } else { b },
+                    )
                     .0 as f64
             }
             None => nb.iter().map(|&(i, w)| w * self.y[i]).sum::<f64>() / total,
@@ -214,7 +217,11 @@ impl Fitted for Knn {
         if self.cv_scores.is_empty() {
             return None;
         }
-        let metric = if self.n_classes.is_some() { "accuracy" } else { "R²" };
+        let metric = if self.n_classes.is_some() {
+            "accuracy"
+        } else {
+            "R²"
+        };
         let mut out = format!(
             "k = {} chosen by 5-fold CV (mean {metric} per k):\n",
             self.k

@@ -35,7 +35,7 @@ mod unsupervised;
 
 pub use error::ModelError;
 pub use model::{elastic_net_path, polynomial_features, Fitted, Model};
-pub use pipeline::{FittedScaler, Pipeline, Scaling};
+pub use pipeline::{FittedImputer, FittedOneHot, FittedScaler, Imputation, Pipeline, Scaling};
 pub use saved::{Saved, SavedModel, FORMAT, VERSION};
 pub use spec::{ModelInfo, ModelSpec, Task, MODELS};
 pub use unsupervised::{ClusterFit, Clustering, Embedding, GmmFit, Projection};

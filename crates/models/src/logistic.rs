@@ -58,7 +58,12 @@ pub(crate) fn fit_weighted(
     };
     let penalty = |theta: &[f64]| -> f64 {
         (0..m)
-            .map(|c| theta[c * width..c * width + p].iter().map(|v| v * v).sum::<f64>())
+            .map(|c| {
+                theta[c * width..c * width + p]
+                    .iter()
+                    .map(|v| v * v)
+                    .sum::<f64>()
+            })
             .sum::<f64>()
             * alpha
             / 2.0

@@ -29,6 +29,12 @@ pub trait Fitted: Send + Sync {
     }
     /// The fitted state, for saving ([`crate::SavedModel`]).
     fn save(&self) -> crate::saved::Saved;
+    /// Names of the columns the model itself sees, given the input feature names: the same
+    /// unless a pipeline one-hot encodes some (`column=level`). Importances and coefficients
+    /// follow these names.
+    fn feature_names(&self, original: &[String]) -> Vec<String> {
+        original.to_vec()
+    }
     /// Coefficients on the original features and the intercept, for linear models.
     fn coefficients(&self) -> Option<(Vec<f64>, f64)> {
         None
@@ -321,9 +327,7 @@ impl Model {
                 seed,
             } => crate::unsupervised::kmeans(x, *k, *n_init, *max_iter, *tol, *seed),
             Kind::Gmm(p) => crate::unsupervised::gmm(x, *p),
-            Kind::Dbscan { eps, min_samples } => {
-                crate::unsupervised::dbscan(x, *eps, *min_samples)
-            }
+            Kind::Dbscan { eps, min_samples } => crate::unsupervised::dbscan(x, *eps, *min_samples),
             _ => Err(self.err("is not a clustering model")),
         }
     }
@@ -348,6 +352,17 @@ impl Model {
     pub fn fit(&self, table: &Table) -> Result<Box<dyn Fitted>, ModelError> {
         if table.n_rows() == 0 || table.n_features() == 0 {
             return Err(self.err("needs at least one row and one feature"));
+        }
+        if let Some(j) = table
+            .x
+            .columns()
+            .into_iter()
+            .position(|c| c.iter().any(|v| !v.is_finite()))
+        {
+            return Err(self.err(format!(
+                "feature '{}' has missing or infinite values; fit through a Pipeline with imputation",
+                table.feature_names.get(j).cloned().unwrap_or_default()
+            )));
         }
         let target = table
             .target

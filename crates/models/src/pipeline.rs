@@ -38,8 +38,8 @@ impl std::str::FromStr for Scaling {
 /// A fitted affine map `(x − shift) / scale` per column.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FittedScaler {
-    shift: Array1<f64>,
-    scale: Array1<f64>,
+    pub(crate) shift: Array1<f64>,
+    pub(crate) scale: Array1<f64>,
 }
 
 impl FittedScaler {
@@ -76,59 +76,321 @@ impl FittedScaler {
     }
 }
 
-/// Scaling followed by a model.
+/// How missing feature values (NaN in `x`) are filled, from training rows only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Imputation {
+    /// No imputation: a missing value is an error naming its column.
+    #[default]
+    None,
+    /// The training mean of the column (scikit-learn's `SimpleImputer(strategy="mean")`).
+    Mean,
+    /// The training median of the column (`SimpleImputer(strategy="median")`).
+    Median,
+}
+
+impl std::str::FromStr for Imputation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(Imputation::None),
+            "mean" => Ok(Imputation::Mean),
+            "median" => Ok(Imputation::Median),
+            other => Err(format!(
+                "unknown imputation '{other}' (expected none, mean or median)"
+            )),
+        }
+    }
+}
+
+/// Preprocessing fitted on the training rows, then a model: imputation of missing values,
+/// one-hot encoding of the table's categorical columns ([`Table::categorical`]), scaling of the
+/// other columns. In cross-validation every statistic (fill values, levels, means and spreads)
+/// comes from the training fold only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
-    /// The scaling step.
+    /// Filling missing values.
+    pub impute: Imputation,
+    /// The scaling step (applied to the numeric columns; one-hot indicators stay 0/1).
     pub scaling: Scaling,
     /// The model.
     pub model: Model,
 }
 
 impl Pipeline {
-    /// Fit the scaler on `train`, then the model on the scaled rows.
+    /// A pipeline with no preprocessing.
+    pub fn new(model: Model) -> Pipeline {
+        Pipeline {
+            impute: Imputation::None,
+            scaling: Scaling::None,
+            model,
+        }
+    }
+
+    /// Set the scaling (builder style).
+    pub fn scaling(mut self, scaling: Scaling) -> Pipeline {
+        self.scaling = scaling;
+        self
+    }
+
+    /// Set the imputation (builder style).
+    pub fn impute(mut self, impute: Imputation) -> Pipeline {
+        self.impute = impute;
+        self
+    }
+
+    /// Fit imputation, encoding and scaling on `train`, then the model on the result.
     pub fn fit(&self, train: &Table) -> Result<Box<dyn Fitted>, ModelError> {
-        let scaler = FittedScaler::fit(self.scaling, train.x.view());
-        let mut scaled = train.clone();
-        scaled.x = scaler.transform(train.x.view());
-        let model = self.model.fit(&scaled)?;
+        let name = self.model.name().to_string();
+        let categorical: Vec<usize> = train.categorical.iter().map(|c| c.feature).collect();
+        let imputer = FittedImputer::fit(&name, self.impute, train, &categorical)?;
+        let filled = imputer.transform(train.x.view());
+        let one_hot = if train.categorical.is_empty() {
+            None
+        } else {
+            Some(FittedOneHot::fit(train, filled.view()))
+        };
+        let encoded = match &one_hot {
+            Some(o) => o.transform(filled.view()),
+            None => filled,
+        };
+        let mut scaler = FittedScaler::fit(self.scaling, encoded.view());
+        if let Some(o) = &one_hot {
+            // Indicators stay 0/1.
+            for j in o.numeric.len()..encoded.ncols() {
+                scaler.shift[j] = 0.0;
+                scaler.scale[j] = 1.0;
+            }
+        }
+        let mut prepared = train.clone();
+        prepared.x = scaler.transform(encoded.view());
+        if let Some(o) = &one_hot {
+            prepared.feature_names = o.names(&train.feature_names);
+            prepared.categorical.clear();
+        }
+        let model = self.model.fit(&prepared)?;
         Ok(Box::new(FittedPipeline {
-            name: self.model.name().to_string(),
+            name,
+            n_features: train.n_features(),
+            imputer: Some(imputer).filter(|i| !i.is_identity()),
+            one_hot,
             scaler,
             model,
         }))
     }
 }
 
+/// Fill values per column (NaN: leave as is, for categorical columns and imputation `none`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FittedImputer {
+    fill: Vec<Option<f64>>,
+}
+
+impl FittedImputer {
+    fn fit(
+        model: &str,
+        how: Imputation,
+        train: &Table,
+        categorical: &[usize],
+    ) -> Result<FittedImputer, ModelError> {
+        let mut fill = Vec::with_capacity(train.n_features());
+        for (j, col) in train.x.columns().into_iter().enumerate() {
+            if categorical.contains(&j) {
+                fill.push(None);
+                continue;
+            }
+            let mut finite: Vec<f64> = col.iter().copied().filter(|v| v.is_finite()).collect();
+            let missing = col.len() - finite.len();
+            let column = || train.feature_names.get(j).cloned().unwrap_or_default();
+            if missing > 0 && how == Imputation::None {
+                return Err(ModelError::Data {
+                    model: model.into(),
+                    message: format!(
+                        "feature '{}' has {missing} missing value(s) in {}; impute them (mean or median) or drop those rows",
+                        column(),
+                        train.source
+                    ),
+                });
+            }
+            if missing > 0 && finite.is_empty() {
+                return Err(ModelError::Data {
+                    model: model.into(),
+                    message: format!(
+                        "feature '{}' has no values in the training rows to impute from",
+                        column()
+                    ),
+                });
+            }
+            fill.push(match how {
+                Imputation::None => None,
+                Imputation::Mean => Some(finite.iter().sum::<f64>() / finite.len() as f64),
+                Imputation::Median => {
+                    finite.sort_by(f64::total_cmp);
+                    let m = finite.len() / 2;
+                    Some(if finite.len() % 2 == 1 {
+                        finite[m]
+                    } else {
+                        (finite[m - 1] + finite[m]) / 2.0
+                    })
+                }
+            });
+        }
+        Ok(FittedImputer { fill })
+    }
+
+    fn is_identity(&self) -> bool {
+        self.fill.iter().all(Option::is_none)
+    }
+
+    fn transform(&self, x: ArrayView2<f64>) -> Array2<f64> {
+        let mut out = x.to_owned();
+        for (mut col, fill) in out.columns_mut().into_iter().zip(&self.fill) {
+            if let Some(f) = fill {
+                col.mapv_inplace(|v| if v.is_finite() { v } else { *f });
+            }
+        }
+        out
+    }
+}
+
+/// One-hot encoding of categorical columns, with the levels seen in training (scikit-learn's
+/// `OneHotEncoder(handle_unknown="ignore")`: an unseen or missing level sets no indicator).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FittedOneHot {
+    /// Input columns kept as they are, in order.
+    numeric: Vec<usize>,
+    /// One indicator per (input column, level code, level name), after the numeric columns.
+    indicators: Vec<(usize, usize, String)>,
+}
+
+impl FittedOneHot {
+    fn fit(train: &Table, x: ArrayView2<f64>) -> FittedOneHot {
+        let categorical: Vec<usize> = train.categorical.iter().map(|c| c.feature).collect();
+        let numeric = (0..x.ncols())
+            .filter(|j| !categorical.contains(j))
+            .collect();
+        let mut indicators = Vec::new();
+        for c in &train.categorical {
+            let mut seen: Vec<usize> = x
+                .column(c.feature)
+                .iter()
+                .filter(|v| v.is_finite())
+                .map(|&v| v as usize)
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for code in seen {
+                let level = c
+                    .levels
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_else(|| code.to_string());
+                indicators.push((c.feature, code, level));
+            }
+        }
+        FittedOneHot {
+            numeric,
+            indicators,
+        }
+    }
+
+    fn transform(&self, x: ArrayView2<f64>) -> Array2<f64> {
+        let mut out = Array2::zeros((x.nrows(), self.numeric.len() + self.indicators.len()));
+        for (k, &j) in self.numeric.iter().enumerate() {
+            out.column_mut(k).assign(&x.column(j));
+        }
+        let base = self.numeric.len();
+        for (k, (j, code, _)) in self.indicators.iter().enumerate() {
+            for (i, v) in x.column(*j).iter().enumerate() {
+                if v.is_finite() && *v as usize == *code {
+                    out[[i, base + k]] = 1.0;
+                }
+            }
+        }
+        out
+    }
+
+    /// Names of the encoded columns: numeric names, then `column=level`.
+    fn names(&self, features: &[String]) -> Vec<String> {
+        let name = |j: usize| features.get(j).cloned().unwrap_or_else(|| j.to_string());
+        self.numeric
+            .iter()
+            .map(|&j| name(j))
+            .chain(
+                self.indicators
+                    .iter()
+                    .map(|(j, _, level)| format!("{}={level}", name(*j))),
+            )
+            .collect()
+    }
+}
+
 pub(crate) struct FittedPipeline {
     pub(crate) name: String,
+    pub(crate) n_features: usize,
+    pub(crate) imputer: Option<FittedImputer>,
+    pub(crate) one_hot: Option<FittedOneHot>,
     pub(crate) scaler: FittedScaler,
     pub(crate) model: Box<dyn Fitted>,
+}
+
+impl FittedPipeline {
+    fn prepare(&self, x: ArrayView2<f64>) -> Result<Array2<f64>, ModelError> {
+        check_width(&self.name, &x, self.n_features)?;
+        let filled = match &self.imputer {
+            Some(i) => i.transform(x),
+            None => x.to_owned(),
+        };
+        let encoded = match &self.one_hot {
+            Some(o) => o.transform(filled.view()),
+            None => filled,
+        };
+        if let Some((i, j)) = encoded
+            .indexed_iter()
+            .find(|(_, v)| !v.is_finite())
+            .map(|(ij, _)| ij)
+        {
+            return Err(ModelError::Data {
+                model: self.name.clone(),
+                message: format!(
+                    "row {i} has a missing value in feature {j} and the model was fitted without imputation"
+                ),
+            });
+        }
+        Ok(self.scaler.transform(encoded.view()))
+    }
 }
 
 impl Fitted for FittedPipeline {
     fn save(&self) -> crate::saved::Saved {
         crate::saved::Saved::of(crate::saved::State::Pipeline {
             name: self.name.clone(),
+            n_features: Some(self.n_features),
+            imputer: self.imputer.clone(),
+            one_hot: self.one_hot.clone(),
             scaler: self.scaler.clone(),
             model: Box::new(self.model.save()),
         })
     }
 
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
-        check_width(&self.name, &x, self.scaler.shift.len())?;
-        self.model.predict(self.scaler.transform(x).view())
+        self.model.predict(self.prepare(x)?.view())
     }
     fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
-        check_width(&self.name, &x, self.scaler.shift.len())?;
-        self.model.predict_proba(self.scaler.transform(x).view())
+        self.model.predict_proba(self.prepare(x)?.view())
     }
     fn feature_importance(&self) -> Option<Vec<f64>> {
         self.model.feature_importance()
     }
+    fn feature_names(&self, original: &[String]) -> Vec<String> {
+        match &self.one_hot {
+            Some(o) => o.names(original),
+            None => original.to_vec(),
+        }
+    }
     fn describe(&self, features: &[String], classes: &[String]) -> Option<String> {
+        let names = self.feature_names(features);
         // Thresholds are on scaled features; say so rather than mislabel them.
-        self.model.describe(features, classes).map(|d| {
+        self.model.describe(&names, classes).map(|d| {
             if self.scaler.is_identity() {
                 d
             } else {

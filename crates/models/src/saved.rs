@@ -13,7 +13,7 @@ use crate::knn::Knn;
 use crate::model::{
     BinaryLogistic, Fitted, Linear, MultiLogistic, NaiveBayesModel, Polynomial, TreeModel,
 };
-use crate::pipeline::{FittedPipeline, FittedScaler};
+use crate::pipeline::{FittedImputer, FittedOneHot, FittedPipeline, FittedScaler};
 
 /// The fitted state of any model (opaque; serialises to JSON).
 #[derive(Clone, Serialize, Deserialize)]
@@ -46,6 +46,13 @@ pub(crate) enum State {
     Knn(Knn),
     Pipeline {
         name: String,
+        /// Input width (absent in files from before imputation and one-hot encoding).
+        #[serde(default)]
+        n_features: Option<usize>,
+        #[serde(default)]
+        imputer: Option<FittedImputer>,
+        #[serde(default)]
+        one_hot: Option<FittedOneHot>,
         scaler: FittedScaler,
         model: Box<Saved>,
     },
@@ -102,10 +109,16 @@ impl Saved {
             State::Knn(m) => Box::new(m),
             State::Pipeline {
                 name,
+                n_features,
+                imputer,
+                one_hot,
                 scaler,
                 model,
             } => Box::new(FittedPipeline {
                 name,
+                n_features: n_features.unwrap_or(scaler.shift.len()),
+                imputer,
+                one_hot,
                 scaler,
                 model: model.into_fitted()?,
             }),
@@ -149,6 +162,10 @@ impl SaveNb for BernoulliNb<f64, usize> {
     }
 }
 
+fn none() -> String {
+    "none".into()
+}
+
 /// The value of the `format` field of a saved model file.
 pub const FORMAT: &str = "ml4ns-model";
 /// The version of the saved-model layout this crate writes and reads.
@@ -165,6 +182,13 @@ pub struct SavedModel {
     pub spec: String,
     /// The scaling fitted with it (`none`, `standard`, `minmax`).
     pub scaling: String,
+    /// The imputation fitted with it (`none`, `mean`, `median`).
+    #[serde(default = "none")]
+    pub impute: String,
+    /// Categorical feature columns and the level names their codes stood for in training;
+    /// new data are re-coded to these ([`ml4ns_data_io::Table::align_categories`]).
+    #[serde(default)]
+    pub categories: std::collections::BTreeMap<String, Vec<String>>,
     /// The training table's feature names, in order; new data must have these columns.
     pub feature_names: Vec<String>,
     /// The target column's name.
@@ -188,6 +212,12 @@ impl SavedModel {
             version: VERSION,
             spec,
             scaling,
+            impute: "none".into(),
+            categories: train
+                .categorical
+                .iter()
+                .map(|c| (train.feature_names[c.feature].clone(), c.levels.clone()))
+                .collect(),
             feature_names: train.feature_names.clone(),
             target,
             classes,

@@ -27,9 +27,18 @@ use crate::spec::ModelSpec;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Kernel {
     Linear,
-    Poly { degree: f64, gamma: Gamma, coef0: f64 },
-    Rbf { gamma: Gamma },
-    Sigmoid { gamma: Gamma, coef0: f64 },
+    Poly {
+        degree: f64,
+        gamma: Gamma,
+        coef0: f64,
+    },
+    Rbf {
+        gamma: Gamma,
+    },
+    Sigmoid {
+        gamma: Gamma,
+        coef0: f64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,11 +53,9 @@ impl Gamma {
         Ok(match spec.params.get("gamma").map(String::as_str) {
             Some("scale") | None => Gamma::Scale,
             Some("auto") => Gamma::Auto,
-            Some(_) => Gamma::Value(spec.f64(
-                "gamma",
-                "must be scale, auto or a number > 0",
-                |v| v > 0.0,
-            )?),
+            Some(_) => {
+                Gamma::Value(spec.f64("gamma", "must be scale, auto or a number > 0", |v| v > 0.0)?)
+            }
         })
     }
 
@@ -353,7 +360,12 @@ impl SigmoidMachine {
         };
         // Training decision values straight from the kernel matrix.
         let decisions: Vec<f64> = (0..alpha.len())
-            .map(|t| sv.iter().map(|&i| alpha[i] * sign(i) * k[[i, t]]).sum::<f64>() - rho)
+            .map(|t| {
+                sv.iter()
+                    .map(|&i| alpha[i] * sign(i) * k[[i, t]])
+                    .sum::<f64>()
+                    - rho
+            })
             .collect();
         m.platt = platt(&decisions, y);
         m
@@ -470,8 +482,8 @@ fn smo(k: &Array2<f64>, y: &Array1<bool>, c: f64) -> (Vec<f64>, f64) {
             }
         }
         let (di, dj) = (alpha[i] - old_i, alpha[j] - old_j);
-        for t in 0..n {
-            grad[t] += q(t, i) * di + q(t, j) * dj;
+        for (t, g) in grad.iter_mut().enumerate() {
+            *g += q(t, i) * di + q(t, j) * dj;
         }
     }
     // rho: mean of y·G over free vectors, else the middle of the feasible interval.

@@ -290,7 +290,9 @@ pub(crate) fn gmm(x: ArrayView2<f64>, p: GmmParams) -> Result<Clustering, ModelE
         .fit(&data)
         .map_err(|e| ModelError::Fit {
             model: "gmm".into(),
-            message: format!("{e} (try more max_iter, a larger tol or reg_covar, or fewer components)"),
+            message: format!(
+                "{e} (try more max_iter, a larger tol or reg_covar, or fewer components)"
+            ),
         })?;
     let fit = GmmFit::new(
         model.weights().clone(),
@@ -469,7 +471,10 @@ pub(crate) fn diffusion_map(
     if n_components + 1 >= n {
         return Err(ModelError::Data {
             model: "diffusion_map".into(),
-            message: format!("n_components={n_components} needs more than {} rows (have {n})", n_components + 1),
+            message: format!(
+                "n_components={n_components} needs more than {} rows (have {n})",
+                n_components + 1
+            ),
         });
     }
     let eps = epsilon.unwrap_or_else(|| median_sq_distance(x));

@@ -30,7 +30,10 @@ fn matrix(v: &Value) -> Array2<f64> {
 fn assert_close(got: &[f64], want: &[f64], tol: f64, what: &str) {
     assert_eq!(got.len(), want.len(), "{what}: length");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((g - w).abs() <= tol, "{what}[{i}]: got {g}, want {w} (tol {tol})");
+        assert!(
+            (g - w).abs() <= tol,
+            "{what}[{i}]: got {g}, want {w} (tol {tol})"
+        );
     }
 }
 
@@ -75,7 +78,10 @@ fn sigmoid_and_polynomial_svms_follow_libsvm() {
         let fitted = Model::parse(spec).unwrap().fit(&bc).unwrap();
         let acc = accuracy(fitted.as_ref(), &bc);
         let want = f[key]["train_accuracy"].as_f64().unwrap();
-        assert!((acc - want).abs() <= 0.01, "{spec}: accuracy {acc} vs {want}");
+        assert!(
+            (acc - want).abs() <= 0.01,
+            "{spec}: accuracy {acc} vs {want}"
+        );
         let first10 = bc.select_rows(&(0..10).collect::<Vec<_>>());
         let p = fitted.predict_proba(first10.x.view()).unwrap().unwrap();
         let decisions = floats(&f[key]["decision_first10"]);
@@ -91,8 +97,7 @@ fn sigmoid_and_polynomial_svms_follow_libsvm() {
         .unwrap()
         .fit(&bc)
         .unwrap();
-    let saved =
-        ml4ns_models::SavedModel::new("svm".into(), "none".into(), &bc, fitted.as_ref());
+    let saved = ml4ns_models::SavedModel::new("svm".into(), "none".into(), &bc, fitted.as_ref());
     let back = ml4ns_models::SavedModel::from_json(&saved.to_json(), "m.json")
         .unwrap()
         .model
@@ -104,7 +109,10 @@ fn sigmoid_and_polynomial_svms_follow_libsvm() {
     );
     // A sigmoid machine on three classes, one-vs-rest.
     let iris = standardised(classic::iris());
-    let fitted = Model::parse("svm:kernel=sigmoid").unwrap().fit(&iris).unwrap();
+    let fitted = Model::parse("svm:kernel=sigmoid")
+        .unwrap()
+        .fit(&iris)
+        .unwrap();
     assert!(accuracy(fitted.as_ref(), &iris) > 0.8);
     assert!(matches!(
         Model::parse("svm:kernel=poly,coef0=-1").unwrap_err(),
@@ -122,9 +130,17 @@ fn balanced_logistic_regression_matches_scikit_learn() {
         .unwrap();
     let (coef, intercept) = fitted.coefficients().expect("linear model");
     // lbfgs (tol 1e-10) and Newton stop a few 1e-6 apart.
-    assert_close(&coef, &floats(&f["logistic_balanced_bc"]["coef"]), 1e-5, "coef");
+    assert_close(
+        &coef,
+        &floats(&f["logistic_balanced_bc"]["coef"]),
+        1e-5,
+        "coef",
+    );
     let want = f["logistic_balanced_bc"]["intercept"].as_f64().unwrap();
-    assert!((intercept - want).abs() < 1e-5, "intercept {intercept} vs {want}");
+    assert!(
+        (intercept - want).abs() < 1e-5,
+        "intercept {intercept} vs {want}"
+    );
     let p = fitted.predict_proba(bc.x.view()).unwrap().unwrap();
     assert_close(
         &p.column(1).iter().take(5).copied().collect::<Vec<_>>(),
@@ -184,7 +200,12 @@ fn adaboost_is_scikit_learns_samme() {
     let p = fitted.predict_proba(rows.x.view()).unwrap().unwrap();
     let want = matrix(&f["adaboost_iris"]["proba_rows_0_50_100"]);
     for i in 0..3 {
-        assert_close(&p.row(i).to_vec(), &want.row(i).to_vec(), 1e-5, "iris proba");
+        assert_close(
+            &p.row(i).to_vec(),
+            &want.row(i).to_vec(),
+            1e-5,
+            "iris proba",
+        );
     }
     for spec in ["adaboost:n_estimators=0", "adaboost:learning_rate=0"] {
         assert!(matches!(
@@ -248,11 +269,7 @@ fn gaussian_mixture_scores_match_scikit_learn() {
         })
         .collect();
     let want = floats(&f["gmm_iris_bic_by_k"]);
-    let argmin = |v: &[f64]| {
-        (0..v.len())
-            .min_by(|&a, &b| v[a].total_cmp(&v[b]))
-            .unwrap()
-    };
+    let argmin = |v: &[f64]| (0..v.len()).min_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap();
     assert_eq!(argmin(&bic), argmin(&want), "BIC {bic:?} vs {want:?}");
     let p = ours.predict_proba(iris.x.view()).unwrap().unwrap();
     assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-9));
@@ -279,7 +296,10 @@ fn dbscan_labels_match_scikit_learn() {
             .map(|v| v.as_i64().unwrap())
             .collect();
         assert_eq!(c.labels.to_vec(), want, "eps {eps}");
-        assert!(c.predict(iris.x.view()).is_err(), "DBSCAN cannot assign new rows");
+        assert!(
+            c.predict(iris.x.view()).is_err(),
+            "DBSCAN cannot assign new rows"
+        );
     }
     assert!(matches!(
         Model::parse("dbscan:eps=0").unwrap_err(),
@@ -297,7 +317,11 @@ fn knn_chooses_k_as_grid_search_does() {
     assert!(text.starts_with(&format!("k = {best} chosen")), "{text}");
     let scores = floats(&f["knn_cv_iris"]["mean_test_score"]);
     for (k, s) in scores.iter().enumerate() {
-        assert!(text.contains(&format!("k={:<3} {s:.4}", k + 1)), "k={} in {text}", k + 1);
+        assert!(
+            text.contains(&format!("k={:<3} {s:.4}", k + 1)),
+            "k={} in {text}",
+            k + 1
+        );
     }
     let diabetes = classic::diabetes();
     let fitted = Model::parse("knn:k=cv").unwrap().fit(&diabetes).unwrap();
@@ -341,4 +365,96 @@ fn diffusion_map_unrolls_a_curve() {
         .unwrap()
         .embed(x.view())
         .is_err());
+}
+
+/// A regression table: y = 2·x0 + 10·[site = b] (+ 0 for a, c), x0 with gaps.
+fn sites_table() -> Table {
+    let n = 12;
+    let x0: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    let site: Vec<f64> = (0..n).map(|i| (i % 3) as f64).collect();
+    let y: Vec<f64> = (0..n)
+        .map(|i| 2.0 * x0[i] + if site[i] == 1.0 { 10.0 } else { 0.0 })
+        .collect();
+    let x = Array2::from_shape_fn((n, 2), |(i, j)| if j == 0 { x0[i] } else { site[i] });
+    let mut t = Table::from_features("sites", x, vec!["x0".into(), "site".into()])
+        .unwrap()
+        .with_target(ml4ns_data_io::Target::Continuous {
+            name: "y".into(),
+            values: Array1::from(y),
+        })
+        .unwrap();
+    t.categorical = vec![ml4ns_data_io::Categorical {
+        feature: 1,
+        levels: vec!["a".into(), "b".into(), "c".into()],
+    }];
+    t
+}
+
+#[test]
+fn pipelines_impute_and_one_hot_from_training_rows_only() {
+    use ml4ns_models::{Imputation, Pipeline, Scaling};
+    let t = sites_table();
+    // One-hot makes the site effect exactly learnable by least squares.
+    let fitted = Pipeline::new(Model::parse("ols").unwrap()).fit(&t).unwrap();
+    let pred = fitted.predict(t.x.view()).unwrap();
+    let y = t.target.as_ref().unwrap().as_f64();
+    assert!((&pred - &y).iter().all(|d| d.abs() < 1e-8), "{pred}");
+    assert_eq!(
+        fitted.feature_names(&t.feature_names),
+        ["x0", "site=a", "site=b", "site=c"]
+    );
+
+    // Gaps: no imputation is an error naming the feature; mean and median use training rows.
+    let mut gappy = t.clone();
+    gappy.x[[0, 0]] = f64::NAN;
+    let err = Pipeline::new(Model::parse("ols").unwrap())
+        .fit(&gappy)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("x0") && err.contains("impute"), "{err}");
+    assert!(Model::parse("ols").unwrap().fit(&gappy).is_err());
+    // Training rows 0..6 (x0 = NaN, 1..5): mean 3, median 3; a test row with a gap gets 3.
+    let train = gappy.select_rows(&[0, 1, 2, 3, 4, 5]);
+    let test = Array2::from_shape_vec((1, 2), vec![f64::NAN, 1.0]).unwrap();
+    for how in [Imputation::Mean, Imputation::Median] {
+        let f = Pipeline::new(Model::parse("ols").unwrap())
+            .impute(how)
+            .fit(&train)
+            .unwrap();
+        let filled = Array2::from_shape_vec((1, 2), vec![3.0, 1.0]).unwrap();
+        assert_eq!(
+            f.predict(test.view()).unwrap(),
+            f.predict(filled.view()).unwrap(),
+            "{how:?}"
+        );
+    }
+    // A level never seen in training sets no indicator (scikit-learn's handle_unknown=ignore);
+    // scaling leaves indicators at 0/1 and saving keeps all of it.
+    let train = t.select_rows(&(0..12).filter(|i| i % 3 != 2).collect::<Vec<_>>());
+    let f = Pipeline::new(Model::parse("ols").unwrap())
+        .scaling(Scaling::Standard)
+        .impute(Imputation::Median)
+        .fit(&train)
+        .unwrap();
+    assert_eq!(
+        f.feature_names(&t.feature_names),
+        ["x0", "site=a", "site=b"]
+    );
+    let unseen = Array2::from_shape_vec((1, 2), vec![4.0, 2.0]).unwrap();
+    let p = f.predict(unseen.view()).unwrap()[0];
+    assert!(p.is_finite());
+    let saved = ml4ns_models::SavedModel::new("ols".into(), "standard".into(), &train, f.as_ref());
+    assert_eq!(saved.categories["site"], ["a", "b", "c"]);
+    let back = ml4ns_models::SavedModel::from_json(&saved.to_json(), "m.json")
+        .unwrap()
+        .model
+        .into_fitted()
+        .unwrap();
+    assert_eq!(back.predict(unseen.view()).unwrap()[0], p);
+    assert_eq!(
+        back.predict(test.view()).unwrap(),
+        f.predict(test.view()).unwrap()
+    );
+    assert!("mode".parse::<Imputation>().is_err());
 }

@@ -376,10 +376,7 @@ fn every_model_saves_and_loads_to_identical_predictions() {
             if info.name == "multinomial_nb" && scaling == Scaling::Standard {
                 continue; // counts cannot be negative
             }
-            let pipeline = Pipeline {
-                scaling,
-                model: Model::parse(info.name).unwrap(),
-            };
+            let pipeline = Pipeline::new(Model::parse(info.name).unwrap()).scaling(scaling);
             let fitted = pipeline.fit(data).unwrap();
             let saved = SavedModel::new(
                 info.name.into(),

@@ -203,5 +203,6 @@ fn spec(
         features: None,
         drop: drop.iter().map(|s| s.to_string()).collect(),
         missing: MissingPolicy::Error,
+        categorical: Vec::new(),
     }
 }
