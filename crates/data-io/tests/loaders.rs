@@ -233,7 +233,7 @@ fn impute_mean_fills_features_only() {
             .missing(MissingPolicy::ImputeMean),
     );
     assert!(
-        msg.contains("target") && msg.contains("impute_mean fills feature cells only"),
+        msg.contains("target") && msg.contains("imputation fills feature cells only"),
         "{msg}"
     );
     // A column with no finite value cannot be imputed.
