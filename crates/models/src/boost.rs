@@ -7,7 +7,10 @@
 //! `learning_rate · (ln((1 − err)/err) + ln(K − 1))`, misclassified rows up-weighted, stop early
 //! on a perfect round, decision function and probabilities as scikit-learn's. linfa-trees keeps
 //! weights in `f32`, so weighted errors agree with scikit-learn's to about 1e-7, and its split
-//! tie-breaks may differ.
+//! tie-breaks may differ. linfa-trees decides a leaf's class through a `HashMap`, so a leaf
+//! whose classes weigh the same (common in boosting) could predict either from run to run:
+//! each fitted tree is therefore copied into a [`crate::tree::Tree`] whose leaves take the
+//! heaviest class of their training rows, ties to the smallest code as in scikit-learn.
 
 use linfa::prelude::*;
 use linfa_trees::DecisionTree;
@@ -16,11 +19,12 @@ use ndarray::{Array1, Array2, ArrayView2, Ix1};
 
 use crate::error::ModelError;
 use crate::model::{argmax_rows, check_width, Fitted};
+use crate::tree::Tree;
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct AdaBoost {
     name: String,
-    trees: Vec<DecisionTree<f64, usize>>,
+    trees: Vec<Tree>,
     weights: Vec<f64>,
     /// Classes seen in training (codes), sorted.
     classes: Vec<usize>,
@@ -66,8 +70,15 @@ pub(crate) fn fit(
         let scaled: Array1<f32> = w.iter().map(|&v| (v * n as f64) as f32).collect();
         let ds: Dataset<f64, usize, Ix1> =
             Dataset::new(x.clone(), target.codes.clone()).with_weights(scaled);
-        let tree = params.fit(&ds).map_err(|e| fit_err(e.to_string()))?;
-        let pred: Array1<usize> = tree.predict(&x);
+        let fitted = params.fit(&ds).map_err(|e| fit_err(e.to_string()))?;
+        let tree = Tree::from_linfa(
+            &fitted,
+            x.view(),
+            &target.codes,
+            Some(&w),
+            target.classes.len(),
+        );
+        let pred = tree.predict(x.view());
         let wrong: Vec<bool> = pred
             .iter()
             .zip(target.codes.iter())
@@ -124,7 +135,7 @@ impl AdaBoost {
         check_width(&self.name, &x, self.n_features)?;
         let mut votes = Array2::zeros((x.nrows(), self.classes.len()));
         for (tree, &w) in self.trees.iter().zip(&self.weights) {
-            let pred: Array1<usize> = tree.predict(&x);
+            let pred = tree.predict(x);
             for (i, p) in pred.iter().enumerate() {
                 if let Ok(j) = self.classes.binary_search(p) {
                     votes[[i, j]] += w;
@@ -176,10 +187,8 @@ impl Fitted for AdaBoost {
         let mut acc = vec![0.0; self.n_features];
         let total: f64 = self.weights.iter().sum();
         for (tree, &w) in self.trees.iter().zip(&self.weights) {
-            for (a, v) in acc.iter_mut().zip(tree.feature_importance()) {
-                if v.is_finite() {
-                    *a += w * v / total;
-                }
+            for (a, v) in acc.iter_mut().zip(tree.importance()) {
+                *a += w * v / total;
             }
         }
         Some(acc)

@@ -66,7 +66,7 @@ impl Stream {
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Member {
     features: Vec<usize>,
-    tree: DecisionTree<f64, usize>,
+    tree: crate::tree::Tree,
 }
 
 /// Fit `n_trees` trees.
@@ -96,7 +96,7 @@ pub(crate) fn fit(
         let xs = x.select(Axis(0), &rows).select(Axis(1), &features);
         let ys: Array1<usize> = rows.iter().map(|&r| classes.codes[r]).collect();
         let ds: Dataset<f64, usize, Ix1> = Dataset::new(xs, ys);
-        let tree = DecisionTree::params()
+        let fitted = DecisionTree::params()
             .max_depth(max_depth)
             .min_impurity_decrease(f64::EPSILON)
             .fit(&ds)
@@ -104,6 +104,13 @@ pub(crate) fn fit(
                 model: name.into(),
                 message: e.to_string(),
             })?;
+        let tree = crate::tree::Tree::from_linfa(
+            &fitted,
+            ds.records().view(),
+            ds.targets(),
+            None,
+            classes.classes.len(),
+        );
         members.push(Member { features, tree });
     }
     Ok(Box::new(Forest {
@@ -128,7 +135,7 @@ impl Forest {
         let mut votes = Array2::zeros((x.nrows(), self.n_classes));
         for m in &self.members {
             let sub = x.select(Axis(1), &m.features);
-            let pred: Array1<usize> = m.tree.predict(&sub);
+            let pred = m.tree.predict(sub.view());
             for (i, c) in pred.iter().enumerate() {
                 votes[[i, *c]] += 1.0;
             }
@@ -140,10 +147,8 @@ impl Forest {
     fn importance(&self) -> Vec<f64> {
         let mut imp = vec![0.0; self.n_features];
         for m in &self.members {
-            for (j, v) in m.features.iter().zip(m.tree.feature_importance()) {
-                if v.is_finite() {
-                    imp[*j] += v;
-                }
+            for (j, v) in m.features.iter().zip(m.tree.importance()) {
+                imp[*j] += v;
             }
         }
         let total: f64 = imp.iter().sum();

@@ -31,6 +31,7 @@ mod pipeline;
 mod saved;
 mod spec;
 mod svm;
+mod tree;
 mod unsupervised;
 
 pub use error::ModelError;

@@ -529,7 +529,13 @@ impl Model {
                     .map_err(|e| self.fit_err(e))?;
                 Ok(Box::new(TreeModel {
                     name,
-                    tree: m,
+                    tree: crate::tree::Tree::from_linfa(
+                        &m,
+                        ds.records().view(),
+                        ds.targets(),
+                        None,
+                        classes.classes.len(),
+                    ),
                     n_features,
                 }))
             }
@@ -994,7 +1000,7 @@ where
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct TreeModel {
     name: String,
-    tree: linfa_trees::DecisionTree<f64, usize>,
+    tree: crate::tree::Tree,
     n_features: usize,
 }
 
@@ -1004,58 +1010,17 @@ impl Fitted for TreeModel {
     }
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         check_width(&self.name, &x, self.n_features)?;
-        let pred: Array1<usize> = self.tree.predict(&x);
-        Ok(pred.mapv(|c| c as f64))
+        Ok(self.tree.predict(x).into_iter().map(|c| c as f64).collect())
     }
 
     /// linfa's importances: each feature's mean impurity decrease over its splits,
     /// normalised to sum to 1 (scikit-learn weights decreases by node size instead); all
     /// zeros for a tree without splits.
     fn feature_importance(&self) -> Option<Vec<f64>> {
-        let imp = self.tree.feature_importance();
-        Some(
-            imp.into_iter()
-                .map(|v| if v.is_finite() { v } else { 0.0 })
-                .collect(),
-        )
+        Some(self.tree.importance().to_vec())
     }
 
     fn describe(&self, features: &[String], classes: &[String]) -> Option<String> {
-        let mut out = String::new();
-        rules(self.tree.root_node(), 0, features, classes, &mut out);
-        Some(out)
-    }
-}
-
-/// The tree as nested if/else rules. linfa sends `x < threshold` left when predicting.
-fn rules(
-    node: &linfa_trees::TreeNode<f64, usize>,
-    depth: usize,
-    features: &[String],
-    classes: &[String],
-    out: &mut String,
-) {
-    let indent = "    ".repeat(depth);
-    let name = |i: usize, names: &[String]| names.get(i).cloned().unwrap_or_else(|| i.to_string());
-    let children = node.children();
-    match (
-        node.is_leaf(),
-        children.first().and_then(|c| c.as_deref()),
-        children.get(1).and_then(|c| c.as_deref()),
-    ) {
-        (false, Some(left), Some(right)) => {
-            let (feature, threshold, _) = node.split();
-            let f = name(feature, features);
-            out.push_str(&format!("{indent}if {f} < {threshold:.6}:\n"));
-            rules(left, depth + 1, features, classes, out);
-            out.push_str(&format!("{indent}else:  # {f} >= {threshold:.6}\n"));
-            rules(right, depth + 1, features, classes, out);
-        }
-        _ => {
-            let class = node
-                .prediction()
-                .map_or_else(|| "?".to_string(), |c| name(c, classes));
-            out.push_str(&format!("{indent}class {class}\n"));
-        }
+        Some(self.tree.rules(features, classes))
     }
 }
