@@ -46,7 +46,7 @@ pub struct PredictArgs {
 }
 
 /// Write through a temporary file in the same folder and rename it into place.
-fn write_whole(path: &Path, contents: &str) -> Result<()> {
+pub(crate) fn write_whole(path: &Path, contents: &str) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

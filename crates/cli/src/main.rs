@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod cv;
 mod eval;
 mod fit;
+mod unsupervised;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ml4ns_data_io::{read_table, MissingPolicy, Table, TableSpec, Target, TargetKind};
@@ -154,6 +155,10 @@ enum Command {
     Fit(fit::FitArgs),
     /// Apply a saved model to a file.
     Predict(fit::PredictArgs),
+    /// Cluster the rows of a file (kmeans, gmm, dbscan): sizes, fit statistics, quality.
+    Cluster(unsupervised::UnsupervisedArgs),
+    /// Embed the rows of a file in a few dimensions (pca, diffusion_map).
+    Embed(unsupervised::UnsupervisedArgs),
     /// List the course topics in order.
     Topics {
         /// Output format.
@@ -218,6 +223,8 @@ fn run(command: Command) -> anyhow::Result<String> {
         Command::Cv(args) => cv::run(&args),
         Command::Fit(args) => fit::fit(&args),
         Command::Predict(args) => fit::predict(&args),
+        Command::Cluster(args) => unsupervised::cluster(&args),
+        Command::Embed(args) => unsupervised::embed(&args),
         Command::Topics { format } => {
             let topics = ml4ns_topics::registry();
             Ok(match format {

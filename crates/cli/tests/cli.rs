@@ -806,3 +806,62 @@ fn categorical_and_imputed_features_round_trip_through_fit_and_predict() {
         "south → 1: {preds}"
     );
 }
+
+#[test]
+fn cluster_and_embed_run_unsupervised_models_on_a_file() {
+    let rings = cohort("concentric_rings");
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.csv");
+    // DBSCAN follows the rings (k-means cannot): compare both with the true ring.
+    let ari = |spec: &str, out: Option<&std::path::Path>| -> f64 {
+        let mut cmd = ml4ns()
+            .args([
+                "cluster", "--data", &rings, "--target", "ring", "--model", spec,
+            ])
+            .args(["--format", "json"]);
+        if let Some(o) = out {
+            cmd = cmd.args(["--output", o.to_str().unwrap()]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["result"]["adjusted_rand_vs_ring"].as_f64().unwrap()
+    };
+    assert!(ari("kmeans:k=2", None).abs() < 0.1);
+    assert!(ari("dbscan:eps=0.3", Some(&labels)) > 0.5);
+    let written = std::fs::read_to_string(&labels).unwrap();
+    assert_eq!(written.lines().count(), 601);
+    assert!(written.starts_with("row,cluster\n0,"));
+    ml4ns()
+        .args(["cluster", "--data", &rings, "--model", "gmm:n_components=2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("bic"));
+    let coords = dir.path().join("coords.csv");
+    ml4ns()
+        .args([
+            "embed", "--data", &rings, "--target", "ring", "--model", "pca",
+        ])
+        .args(["--output", coords.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("explained_variance_ratio"));
+    assert!(std::fs::read_to_string(&coords)
+        .unwrap()
+        .starts_with("row,c1,c2\n"));
+    // The wrong kind of model, or an impossible one, is a clear error.
+    ml4ns()
+        .args(["embed", "--data", &rings, "--model", "kmeans"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pca, diffusion_map"));
+    ml4ns()
+        .args(["cluster", "--data", &rings, "--model", "kmeans:k=1000"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("1000"));
+}

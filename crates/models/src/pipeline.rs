@@ -138,8 +138,9 @@ impl Pipeline {
         self
     }
 
-    /// Fit imputation, encoding and scaling on `train`, then the model on the result.
-    pub fn fit(&self, train: &Table) -> Result<Box<dyn Fitted>, ModelError> {
+    /// Fit imputation, encoding and scaling on `train`: the fitted steps and `train` as the
+    /// model sees it.
+    fn fit_steps(&self, train: &Table) -> Result<(Steps, Table), ModelError> {
         let name = self.model.name().to_string();
         let categorical: Vec<usize> = train.categorical.iter().map(|c| c.feature).collect();
         let imputer = FittedImputer::fit(&name, self.impute, train, &categorical)?;
@@ -167,6 +168,21 @@ impl Pipeline {
             prepared.feature_names = o.names(&train.feature_names);
             prepared.categorical.clear();
         }
+        Ok(((imputer, one_hot, scaler), prepared))
+    }
+
+    /// The rows of `table` after imputation, one-hot encoding and scaling fitted on all of
+    /// them, with the resulting column names: the input of an unsupervised model
+    /// ([`Model::cluster`], [`Model::embed`]).
+    pub fn preprocess(&self, table: &Table) -> Result<(Array2<f64>, Vec<String>), ModelError> {
+        let (_, prepared) = self.fit_steps(table)?;
+        Ok((prepared.x, prepared.feature_names))
+    }
+
+    /// Fit imputation, encoding and scaling on `train`, then the model on the result.
+    pub fn fit(&self, train: &Table) -> Result<Box<dyn Fitted>, ModelError> {
+        let name = self.model.name().to_string();
+        let ((imputer, one_hot, scaler), prepared) = self.fit_steps(train)?;
         let model = self.model.fit(&prepared)?;
         Ok(Box::new(FittedPipeline {
             name,
@@ -178,6 +194,8 @@ impl Pipeline {
         }))
     }
 }
+
+type Steps = (FittedImputer, Option<FittedOneHot>, FittedScaler);
 
 /// Fill values per column (NaN: leave as is, for categorical columns and imputation `none`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
