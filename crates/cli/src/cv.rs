@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use ml4ns_data_io::{read_table, Table, Target};
 use ml4ns_models::{Model, Pipeline, Scaling};
 use ml4ns_validation::metrics::{self as m, Average, ZeroDivision};
@@ -32,6 +32,9 @@ pub struct CvArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also write a report (report.md and report.json) into this directory.
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
 }
 
 /// Names that usually hold a subject/patient id.
@@ -134,6 +137,20 @@ pub fn run(args: &CvArgs) -> Result<String> {
         std.insert(k.clone(), num(sd));
     }
     let canonical_model = pipeline.model.spec().to_string();
+    if let Some(dir) = &args.out {
+        let report = report(&ReportInput {
+            table: &table,
+            model: &canonical_model,
+            args,
+            cv_spec: &cv_spec,
+            folds: &folds,
+            keys: &keys,
+        });
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create the report directory", dir.display()))?;
+        crate::fit::write_whole(&dir.join("report.md"), &report.to_markdown())?;
+        crate::fit::write_whole(&dir.join("report.json"), &report.to_json())?;
+    }
     Ok(match args.format {
         Format::Json => {
             let folds_json: Vec<Value> = folds
@@ -189,6 +206,112 @@ pub fn run(args: &CvArgs) -> Result<String> {
             out
         }
     })
+}
+
+struct ReportInput<'a> {
+    table: &'a Table,
+    model: &'a str,
+    args: &'a CvArgs,
+    cv_spec: &'a str,
+    folds: &'a [BTreeMap<String, f64>],
+    keys: &'a [String],
+}
+
+/// The cross-validation as a report: data, setup, per-fold and summary tables. Only the file's
+/// name appears (no directories), and numbers have fixed decimals, so reruns diff clean.
+fn report(r: &ReportInput) -> ml4ns_reporting::Report {
+    use ml4ns_reporting::{fixed, markdown_table, Report, Section};
+    let t = r.table;
+    let file = std::path::Path::new(&t.source)
+        .file_name()
+        .map_or_else(|| t.source.clone(), |n| n.to_string_lossy().into_owned());
+    let target = match &t.target {
+        Some(Target::Classes(c)) => {
+            let counts = c.counts();
+            let parts: Vec<String> = c
+                .classes
+                .iter()
+                .zip(&counts)
+                .map(|(k, n)| format!("{k}: {n}"))
+                .collect();
+            format!("`{}`, classes ({})", c.name, parts.join(", "))
+        }
+        Some(Target::Continuous { name, .. }) => format!("`{name}`, continuous"),
+        None => "none".into(),
+    };
+    let mut data = format!(
+        "- file: `{file}`\n- rows: {}\n- features ({}): {}\n- target: {target}\n",
+        t.n_rows(),
+        t.n_features(),
+        t.feature_names.join(", ")
+    );
+    if let Some(g) = &t.groups {
+        data.push_str(&format!(
+            "- groups: `{}` ({} groups)\n",
+            g.name,
+            g.names.len()
+        ));
+    }
+    let setup = format!(
+        "- model: `{}`\n- scaling: {} (fitted on each training fold)\n- imputation: {:?}\n- cross-validation: `{}` ({} folds)\n",
+        r.model,
+        r.args.scale,
+        r.args.data.impute.imputation(),
+        r.cv_spec,
+        r.folds.len()
+    );
+    let mut header = vec!["fold", "train", "test"];
+    header.extend(r.keys.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = r
+        .folds
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut row = vec![
+                (i + 1).to_string(),
+                fixed(f["n_train"], 0),
+                fixed(f["n_test"], 0),
+            ];
+            row.extend(r.keys.iter().map(|k| fixed(f[k], 4)));
+            row
+        })
+        .collect();
+    let summary: Vec<Vec<String>> = r
+        .keys
+        .iter()
+        .map(|k| {
+            let v: Vec<f64> = r.folds.iter().map(|f| f[k]).collect();
+            let (mu, sd) = mean_std(&v);
+            vec![k.clone(), fixed(mu, 4), fixed(sd, 4)]
+        })
+        .collect();
+    Report {
+        id: "cv".into(),
+        title: format!("Cross-validation of {} on {file}", r.model),
+        question: "How well does this model predict rows it was not fitted on?".into(),
+        sections: vec![
+            Section {
+                heading: "Data".into(),
+                body: data,
+            },
+            Section {
+                heading: "Setup".into(),
+                body: setup,
+            },
+            Section {
+                heading: "Per fold".into(),
+                body: markdown_table(&header, &rows),
+            },
+            Section {
+                heading: "Mean and standard deviation over folds".into(),
+                body: format!(
+                    "{}\nThe standard deviation is the population one (ddof = 0), as scikit-learn's `cv_results_`.\n",
+                    markdown_table(&["metric", "mean", "sd"], &summary)
+                ),
+            },
+        ],
+        checks: Vec::new(),
+    }
 }
 
 /// The metrics of one test fold.

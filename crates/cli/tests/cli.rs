@@ -865,3 +865,36 @@ fn cluster_and_embed_run_unsupervised_models_on_a_file() {
         .code(1)
         .stderr(predicate::str::contains("1000"));
 }
+
+#[test]
+fn cv_out_writes_a_deterministic_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = cohort("cognitive_risk");
+    let run = |out: &std::path::Path| {
+        ml4ns()
+            .args([
+                "cv", "--data", &data, "--target", "risk", "--model", "ridge",
+            ])
+            .args(["--scale", "standard", "--out", out.to_str().unwrap()])
+            .assert()
+            .success();
+        (
+            std::fs::read_to_string(out.join("report.md")).unwrap(),
+            std::fs::read_to_string(out.join("report.json")).unwrap(),
+        )
+    };
+    let (md, json) = run(&dir.path().join("a"));
+    assert_eq!(run(&dir.path().join("b")), (md.clone(), json.clone()));
+    assert!(md.starts_with("# Cross-validation of ridge:"), "{md}");
+    assert!(
+        md.contains("| fold | train | test | mae | r2 | rmse |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("file: `cognitive_risk.csv`"),
+        "no directories: {md}"
+    );
+    assert!(!md.contains(dir.path().to_str().unwrap()));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["id"], "cv");
+}

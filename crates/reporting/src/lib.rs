@@ -93,6 +93,46 @@ fn escape_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A Markdown table: a header row, then one row per entry (cells escaped).
+pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        header
+            .iter()
+            .map(|h| escape_cell(h))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---|".repeat(header.len())
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "| {} |\n",
+            r.iter()
+                .map(|c| escape_cell(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+    }
+    out
+}
+
+/// A number with a fixed count of decimals (`-0.0000` printed as `0.0000`; NaN and
+/// infinities spelled out), so reports do not change with float printing.
+pub fn fixed(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let s = format!("{v:.decimals$}");
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    }
+}
+
 /// One row of `reports/index.md`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexEntry {
@@ -134,6 +174,18 @@ pub fn render_index(entries: &[IndexEntry]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_and_numbers_render_fixed() {
+        assert_eq!(
+            markdown_table(&["a", "b|c"], &[vec!["1".into(), "x|y".into()]]),
+            "| a | b\\|c |\n|---|---|\n| 1 | x\\|y |\n"
+        );
+        assert_eq!(fixed(-0.00001, 4), "0.0000");
+        assert_eq!(fixed(2.0 / 3.0, 3), "0.667");
+        assert_eq!(fixed(-1.5, 1), "-1.5");
+        assert_eq!(fixed(f64::NAN, 2), "NaN");
+    }
 
     fn sample() -> Report {
         Report {
