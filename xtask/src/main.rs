@@ -8,7 +8,11 @@
 //!   section of `datasets/SOURCES.md`; with `--check`, regenerate in memory and fail if a
 //!   committed file differs by a byte.
 //! * `check-reports`: run everything in memory and fail if `reports/` differs from it.
-//! * `bench [FILTER]`: the criterion benchmarks (splitting and metrics on 10⁶ rows).
+//! * `bench [validation|models|all]`: the criterion benchmarks. `validation`: splitting and
+//!   metrics on 10⁶ rows. `models`: each model family fitted on 10k and 100k rows
+//!   (`cargo bench -p ml4ns-models`), then, when a Python with scikit-learn is available, the
+//!   scikit-learn equivalents on the same rows (`scripts/bench/sklearn_models.py`) and a table
+//!   of the time ratios (also written to `target/bench/models.md`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,10 +51,22 @@ enum Command {
     },
     /// Run everything in memory and fail if reports/ differs from what is committed.
     CheckReports,
-    /// Run the criterion benchmarks (splitting and metrics on 10^6 rows).
+    /// Run the criterion benchmarks; `models` also times scikit-learn on the same rows.
     Bench {
-        /// Extra arguments for criterion, e.g. a benchmark name filter.
-        args: Vec<String>,
+        /// validation (splitting and metrics on 10^6 rows), models (fits on 10k/100k rows,
+        /// beside scikit-learn), or all.
+        #[arg(value_enum, default_value_t = Suite::All)]
+        suite: Suite,
+        /// Row counts for the model benchmarks.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        sizes: Vec<usize>,
+        /// Model families to run (default: all), e.g. ols,svm,random_forest.
+        #[arg(long, value_delimiter = ',')]
+        families: Vec<String>,
+        /// Python with scikit-learn 1.9.1 (default: $ML4NS_PYTHON, else .venv-bench/bin/python
+        /// when it exists, else python3).
+        #[arg(long)]
+        python: Option<String>,
     },
 }
 
@@ -69,7 +85,23 @@ fn main() -> ExitCode {
         Command::RunAll => run_all(),
         Command::GenData { check } => gen_data(check),
         Command::CheckReports => check_reports(),
-        Command::Bench { args } => bench(&args),
+        Command::Bench {
+            suite,
+            sizes,
+            families,
+            python,
+        } => {
+            let validation = matches!(suite, Suite::Validation | Suite::All)
+                .then(|| cargo_bench("ml4ns-validation", "validation", &[]))
+                .transpose();
+            validation.and_then(|_| {
+                if matches!(suite, Suite::Models | Suite::All) {
+                    bench_models(&sizes, &families, python.as_deref())
+                } else {
+                    Ok(())
+                }
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -281,24 +313,155 @@ fn list_files(dir: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn bench(args: &[String]) -> Result<()> {
+/// Which benchmarks `cargo xtask bench` runs.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Suite {
+    Validation,
+    Models,
+    All,
+}
+
+fn cargo_bench(package: &str, bench: &str, env: &[(&str, String)]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .current_dir(root())
-        .args([
-            "bench",
-            "-p",
-            "ml4ns-validation",
-            "--bench",
-            "validation",
-            "--",
-        ])
-        .args(args)
+        .args(["bench", "-p", package, "--bench", bench])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .status()
         .context("running cargo bench")?;
     if !status.success() {
-        bail!("cargo bench failed ({status})");
+        bail!("cargo bench -p {package} failed ({status})");
     }
+    Ok(())
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+/// Model fits: ours through criterion, scikit-learn's through the Python script, one table.
+fn bench_models(sizes: &[usize], families: &[String], python: Option<&str>) -> Result<()> {
+    let data = target_dir().join("bench").join("data");
+    if data.exists() {
+        std::fs::remove_dir_all(&data).with_context(|| format!("clearing {}", data.display()))?;
+    }
+    std::fs::create_dir_all(&data)?;
+    for &n in sizes {
+        for (kind, classification) in [("classification", true), ("regression", false)] {
+            let path = data.join(format!("{kind}_{n}.csv"));
+            std::fs::write(&path, synth::benchmark(n, classification, 0).to_csv())
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    let sizes_text = sizes
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut env = vec![("ML4NS_BENCH_SIZES", sizes_text)];
+    if !families.is_empty() {
+        env.push(("ML4NS_BENCH_FAMILIES", families.join(",")));
+    }
+    cargo_bench("ml4ns-models", "models", &env)?;
+
+    // Ours: criterion's median of each fit/<family>/<n>.
+    let mut ours: BTreeMap<(String, usize), f64> = BTreeMap::new();
+    let criterion = target_dir().join("criterion").join("fit");
+    for family in
+        std::fs::read_dir(&criterion).with_context(|| format!("reading {}", criterion.display()))?
+    {
+        let family = family?;
+        let name = family.file_name().to_string_lossy().into_owned();
+        if !families.is_empty() && !families.contains(&name) {
+            continue;
+        }
+        for &n in sizes {
+            let est = family
+                .path()
+                .join(n.to_string())
+                .join("new")
+                .join("estimates.json");
+            let Ok(text) = std::fs::read_to_string(&est) else {
+                continue;
+            };
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("parsing {}", est.display()))?;
+            if let Some(ns) = v["median"]["point_estimate"].as_f64() {
+                ours.insert((name.clone(), n), ns * 1e-9);
+            }
+        }
+    }
+
+    // scikit-learn's, if a Python with it is at hand.
+    let python = python
+        .map(str::to_string)
+        .or_else(|| std::env::var("ML4NS_PYTHON").ok())
+        .unwrap_or_else(|| {
+            let venv = root().join(".venv-bench/bin/python");
+            if venv.exists() {
+                venv.to_string_lossy().into_owned()
+            } else {
+                "python3".into()
+            }
+        });
+    let has_sklearn = std::process::Command::new(&python)
+        .args(["-c", "import sklearn"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut sklearn: BTreeMap<(String, usize), f64> = BTreeMap::new();
+    if has_sklearn {
+        let mut cmd = std::process::Command::new(&python);
+        cmd.current_dir(root())
+            .arg("scripts/bench/sklearn_models.py")
+            .arg(&data);
+        if !families.is_empty() {
+            cmd.args(["--families", &families.join(",")]);
+        }
+        let out = cmd
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .context("running scripts/bench/sklearn_models.py")?;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .with_context(|| format!("unexpected line from the scikit-learn script: {line}"))?;
+            let (Some(bench), Some(secs)) = (v["bench"].as_str(), v["sklearn_seconds"].as_f64())
+            else {
+                continue;
+            };
+            if let Some((family, n)) = bench.split_once('/') {
+                if let Ok(n) = n.parse() {
+                    sklearn.insert((family.to_string(), n), secs);
+                }
+            }
+        }
+        if !out.status.success() {
+            eprintln!("warning: the scikit-learn script failed for some families (see above)");
+        }
+    } else {
+        eprintln!(
+            "note: no scikit-learn for {python}; for the comparison run\n  python3 -m venv .venv-bench && .venv-bench/bin/pip install -r scripts/bench/requirements.txt"
+        );
+    }
+
+    let mut table = String::from(
+        "| family | rows | ml4ns (s) | scikit-learn (s) | ml4ns / scikit-learn |\n|---|---:|---:|---:|---:|\n",
+    );
+    for ((family, n), t) in &ours {
+        let (sk, ratio) = match sklearn.get(&(family.clone(), *n)) {
+            Some(s) => (format!("{s:.4}"), format!("{:.2}", t / s)),
+            None => ("–".into(), "–".into()),
+        };
+        table.push_str(&format!("| {family} | {n} | {t:.4} | {sk} | {ratio} |\n"));
+    }
+    println!("\n{table}");
+    let out = target_dir().join("bench").join("models.md");
+    std::fs::write(&out, &table).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "written to {} (medians; whole fits, data in memory)",
+        out.display()
+    );
     Ok(())
 }
 

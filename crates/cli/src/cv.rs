@@ -253,10 +253,10 @@ fn report(r: &ReportInput) -> ml4ns_reporting::Report {
         ));
     }
     let setup = format!(
-        "- model: `{}`\n- scaling: {} (fitted on each training fold)\n- imputation: {:?}\n- cross-validation: `{}` ({} folds)\n",
+        "- model: `{}`\n- scaling: {} (fitted on each training fold)\n- imputation: {} (fitted on each training fold)\n- cross-validation: `{}` ({} folds)\n",
         r.model,
         r.args.scale,
-        r.args.data.impute.imputation(),
+        format!("{:?}", r.args.data.impute.imputation()).to_lowercase(),
         r.cv_spec,
         r.folds.len()
     );

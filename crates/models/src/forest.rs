@@ -8,12 +8,14 @@
 //! split, which linfa-trees cannot do, so scores are close to but not the same as
 //! scikit-learn's. Bagging uses every feature. Predictions are majority votes; probabilities
 //! are vote shares. Rows and features are drawn from a SplitMix64 stream of the seed (a
-//! fixed, documented generator), so refits are identical on every machine.
+//! fixed, documented generator), so refits are identical on every machine. Trees are fitted
+//! in parallel once their draws are made.
 
 use linfa::prelude::*;
 use linfa_trees::DecisionTree;
 use ml4ns_data_io::ClassTarget;
 use ndarray::{Array1, Array2, ArrayView2, Axis, Ix1};
+use rayon::prelude::*;
 
 use crate::error::ModelError;
 use crate::model::{argmax_rows, check_width, Fitted};
@@ -82,37 +84,47 @@ pub(crate) fn fit(
     let (n, p) = x.dim();
     let k = max_features.resolve(p);
     let mut stream = Stream(seed);
-    let mut members = Vec::with_capacity(n_trees);
-    for _ in 0..n_trees {
-        let rows: Vec<usize> = (0..n).map(|_| stream.below(n)).collect();
-        // Partial Fisher–Yates: the first k of a shuffled 0..p, then sorted.
-        let mut all: Vec<usize> = (0..p).collect();
-        for i in 0..k {
-            let j = i + stream.below(p - i);
-            all.swap(i, j);
-        }
-        let mut features = all[..k].to_vec();
-        features.sort_unstable();
-        let xs = x.select(Axis(0), &rows).select(Axis(1), &features);
-        let ys: Array1<usize> = rows.iter().map(|&r| classes.codes[r]).collect();
-        let ds: Dataset<f64, usize, Ix1> = Dataset::new(xs, ys);
-        let fitted = DecisionTree::params()
-            .max_depth(max_depth)
-            .min_impurity_decrease(f64::EPSILON)
-            .fit(&ds)
-            .map_err(|e| ModelError::Fit {
-                model: name.into(),
-                message: e.to_string(),
-            })?;
-        let tree = crate::tree::Tree::from_linfa(
-            &fitted,
-            ds.records().view(),
-            ds.targets(),
-            None,
-            classes.classes.len(),
-        );
-        members.push(Member { features, tree });
-    }
+    // Draw every tree's rows and features first, from one sequential stream; then fit the
+    // trees in parallel (rayon), collected in draw order, so results do not depend on the
+    // number of threads.
+    let draws: Vec<(Vec<usize>, Vec<usize>)> = (0..n_trees)
+        .map(|_| {
+            let rows: Vec<usize> = (0..n).map(|_| stream.below(n)).collect();
+            // Partial Fisher–Yates: the first k of a shuffled 0..p, then sorted.
+            let mut all: Vec<usize> = (0..p).collect();
+            for i in 0..k {
+                let j = i + stream.below(p - i);
+                all.swap(i, j);
+            }
+            let mut features = all[..k].to_vec();
+            features.sort_unstable();
+            (rows, features)
+        })
+        .collect();
+    let members = draws
+        .into_par_iter()
+        .map(|(rows, features)| -> Result<Member, ModelError> {
+            let xs = x.select(Axis(0), &rows).select(Axis(1), &features);
+            let ys: Array1<usize> = rows.iter().map(|&r| classes.codes[r]).collect();
+            let ds: Dataset<f64, usize, Ix1> = Dataset::new(xs, ys);
+            let fitted = DecisionTree::params()
+                .max_depth(max_depth)
+                .min_impurity_decrease(f64::EPSILON)
+                .fit(&ds)
+                .map_err(|e| ModelError::Fit {
+                    model: name.into(),
+                    message: e.to_string(),
+                })?;
+            let tree = crate::tree::Tree::from_linfa(
+                &fitted,
+                ds.records().view(),
+                ds.targets(),
+                None,
+                classes.classes.len(),
+            );
+            Ok(Member { features, tree })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Box::new(Forest {
         name: name.into(),
         members,

@@ -64,6 +64,9 @@ impl Report {
         for s in &self.sections {
             out.push_str(&format!("\n## {}\n\n{}\n", s.heading, s.body.trim_end()));
         }
+        if self.checks.is_empty() {
+            return out;
+        }
         out.push_str(&format!(
             "\n## Checks ({}/{} passed)\n\n| claim | value | expected | result |\n|---|---|---|---|\n",
             self.checks_passed(),

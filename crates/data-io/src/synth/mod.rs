@@ -9,8 +9,11 @@
 //! The numbers are synthetic. They mimic the structure of the studies the course discusses
 //! (who is measured, how often, what depends on what); they are not real patients.
 
+mod bench;
 mod cohorts;
 mod rng;
+
+pub use bench::{benchmark, BENCHMARK_FEATURES};
 
 pub use cohorts::{
     cognitive_risk, concentric_rings, dementia_severity, inhome_monitoring, parkinsons_wearables,
