@@ -193,6 +193,13 @@ FAMILIES = [
         "classification",
         False,
         FIT_XY,
+        lambda: DecisionTreeClassifier(criterion="gini", max_depth=8, random_state=0),
+    ),
+    (
+        "decision_tree_unrestricted",
+        "classification",
+        True,
+        FIT_XY,
         lambda: DecisionTreeClassifier(criterion="gini", random_state=0),
     ),
     # random_forest: ours (forest.rs) draws floor(sqrt(p)) features once PER TREE (a
@@ -208,7 +215,7 @@ FAMILIES = [
         False,
         FIT_XY,
         lambda: RandomForestClassifier(
-            n_estimators=20, max_features="sqrt", random_state=0, n_jobs=2
+            n_estimators=20, max_features="sqrt", max_depth=8, random_state=0, n_jobs=2
         ),
     ),
     # bagging: bootstrap rows, all features, full-depth trees on both sides; scikit-learn's
@@ -219,7 +226,7 @@ FAMILIES = [
         False,
         FIT_XY,
         lambda: BaggingClassifier(
-            DecisionTreeClassifier(), n_estimators=10, random_state=0, n_jobs=2
+            DecisionTreeClassifier(max_depth=8), n_estimators=10, random_state=0, n_jobs=2
         ),
     ),
     # adaboost: SAMME (the only algorithm left in scikit-learn 1.9) on weighted depth-1 trees

@@ -22,7 +22,9 @@ use std::time::Instant;
 use anyhow::{bail, Context as _, Result};
 use clap::{Parser, Subcommand};
 use ml4ns_data_io::synth;
-use ml4ns_reporting::{render_index, IndexEntry};
+use ml4ns_reporting::{
+    render_index, render_replication, replication_json, IndexEntry, Replication,
+};
 use ml4ns_topics::{registry, Context, Topic};
 
 #[derive(Parser)]
@@ -140,24 +142,34 @@ type Rendered = BTreeMap<String, String>;
 
 struct Outcome {
     entry: IndexEntry,
+    replication: Vec<Replication>,
     seconds: f64,
 }
 
 fn run_topic(topic: &Topic, ctx: &Context, files: &mut Rendered) -> Outcome {
     let start = Instant::now();
-    let (status, passed, total) = match (topic.run)(ctx) {
+    let (status, passed, total, headline, replication) = match (topic.run)(ctx) {
         Ok(report) => {
-            let (passed, total) = (report.checks_passed(), report.checks.len());
-            files.insert(format!("{}/report.md", topic.id), report.to_markdown());
-            files.insert(format!("{}/report.json", topic.id), report.to_json());
+            let passed =
+                report.checks_passed() + report.replication.iter().filter(|r| r.passed).count();
+            let total = report.checks.len() + report.replication.len();
+            for (name, contents) in report.files() {
+                files.insert(format!("{}/{name}", topic.id), contents);
+            }
             let status = if report.all_passed() {
                 "ok".to_string()
             } else {
                 "checks failed".to_string()
             };
-            (status, passed, total)
+            (
+                status,
+                passed,
+                total,
+                report.metrics.clone(),
+                report.replication.clone(),
+            )
         }
-        Err(e) => (format!("error: {e}"), 0, 0),
+        Err(e) => (format!("error: {e}"), 0, 0, Vec::new(), Vec::new()),
     };
     Outcome {
         entry: IndexEntry {
@@ -166,7 +178,9 @@ fn run_topic(topic: &Topic, ctx: &Context, files: &mut Rendered) -> Outcome {
             status,
             passed,
             total,
+            headline,
         },
+        replication,
         seconds: start.elapsed().as_secs_f64(),
     }
 }
@@ -184,6 +198,12 @@ fn render_all(progress: bool) -> (Rendered, Vec<Outcome>) {
     }
     let entries: Vec<IndexEntry> = outcomes.iter().map(|o| o.entry.clone()).collect();
     files.insert("index.md".into(), render_index(&entries));
+    let rows: Vec<Replication> = outcomes
+        .iter()
+        .flat_map(|o| o.replication.clone())
+        .collect();
+    files.insert("replication.md".into(), render_replication(&rows));
+    files.insert("replication.json".into(), replication_json(&rows));
     (files, outcomes)
 }
 

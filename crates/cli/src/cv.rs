@@ -220,7 +220,7 @@ struct ReportInput<'a> {
 /// The cross-validation as a report: data, setup, per-fold and summary tables. Only the file's
 /// name appears (no directories), and numbers have fixed decimals, so reruns diff clean.
 fn report(r: &ReportInput) -> ml4ns_reporting::Report {
-    use ml4ns_reporting::{fixed, markdown_table, Report, Section};
+    use ml4ns_reporting::{fixed, Report, Section, Table};
     let t = r.table;
     let file = std::path::Path::new(&t.source)
         .file_name()
@@ -260,58 +260,37 @@ fn report(r: &ReportInput) -> ml4ns_reporting::Report {
         r.cv_spec,
         r.folds.len()
     );
-    let mut header = vec!["fold", "train", "test"];
-    header.extend(r.keys.iter().map(String::as_str));
-    let rows: Vec<Vec<String>> = r
-        .folds
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let mut row = vec![
-                (i + 1).to_string(),
-                fixed(f["n_train"], 0),
-                fixed(f["n_test"], 0),
-            ];
-            row.extend(r.keys.iter().map(|k| fixed(f[k], 4)));
-            row
-        })
-        .collect();
-    let summary: Vec<Vec<String>> = r
-        .keys
-        .iter()
-        .map(|k| {
-            let v: Vec<f64> = r.folds.iter().map(|f| f[k]).collect();
-            let (mu, sd) = mean_std(&v);
-            vec![k.clone(), fixed(mu, 4), fixed(sd, 4)]
-        })
-        .collect();
-    Report {
-        id: "cv".into(),
-        title: format!("Cross-validation of {} on {file}", r.model),
-        question: "How well does this model predict rows it was not fitted on?".into(),
-        sections: vec![
-            Section {
-                heading: "Data".into(),
-                body: data,
-            },
-            Section {
-                heading: "Setup".into(),
-                body: setup,
-            },
-            Section {
-                heading: "Per fold".into(),
-                body: markdown_table(&header, &rows),
-            },
-            Section {
-                heading: "Mean and standard deviation over folds".into(),
-                body: format!(
-                    "{}\nThe standard deviation is the population one (ddof = 0), as scikit-learn's `cv_results_`.\n",
-                    markdown_table(&["metric", "mean", "sd"], &summary)
-                ),
-            },
-        ],
-        checks: Vec::new(),
+    let mut per_fold = Table::new(["fold", "train", "test"]);
+    per_fold.header.extend(r.keys.iter().cloned());
+    for (i, f) in r.folds.iter().enumerate() {
+        let mut row = vec![
+            (i + 1).to_string(),
+            fixed(f["n_train"], 0),
+            fixed(f["n_test"], 0),
+        ];
+        row.extend(r.keys.iter().map(|k| fixed(f[k], 4)));
+        per_fold.push(row);
     }
+    let mut summary = Table::new(["metric", "mean", "sd"]);
+    for k in r.keys {
+        let v: Vec<f64> = r.folds.iter().map(|f| f[k]).collect();
+        let (mu, sd) = mean_std(&v);
+        summary.push([k.clone(), fixed(mu, 4), fixed(sd, 4)]);
+    }
+    let mut report = Report::new(
+        "cv",
+        format!("Cross-validation of {} on {file}", r.model),
+        "How well does this model predict rows it was not fitted on?",
+    );
+    report.data = data;
+    report.sections = vec![
+        Section::text("Setup", setup),
+        Section::new("Per fold").table(per_fold),
+        Section::new("Mean and standard deviation over folds")
+            .table(summary)
+            .para("The standard deviation is the population one (ddof = 0), as scikit-learn's `cv_results_`."),
+    ];
+    report
 }
 
 /// The metrics of one test fold.

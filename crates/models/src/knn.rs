@@ -37,9 +37,13 @@ impl Knn {
             model: self.name.clone(),
             message: e.to_string(),
         };
+        if self.x.ncols() > 15 {
+            return Ok(self.brute_force(x, k));
+        }
         // The index borrows the training rows, so it is rebuilt per call (a k-d tree build is
         // O(n log n), small next to the queries).
-        let index = CommonNearestNeighbour::KdTree
+        let algorithm = CommonNearestNeighbour::KdTree;
+        let index = algorithm
             .from_batch(&self.x, L2Dist)
             .map_err(|e| fail(&e))?;
         let query = x.as_standard_layout();
@@ -54,6 +58,39 @@ impl Knn {
             out.push(d);
         }
         Ok(out)
+    }
+
+    /// Nearest neighbours by brute force, for many features (where a k-d tree prunes little;
+    /// scikit-learn's `algorithm="auto"` switches to brute force above 15 features too).
+    /// Candidates come from ‖a‖² + ‖b‖² − 2a·b over blocks of queries (a matrix product);
+    /// the distances reported are recomputed exactly.
+    fn brute_force(&self, x: ArrayView2<f64>, k: usize) -> Vec<Vec<(usize, f64)>> {
+        let n = self.x.nrows();
+        let k = k.min(n);
+        let train_sq: Array1<f64> = self.x.rows().into_iter().map(|r| r.dot(&r)).collect();
+        let mut out = Vec::with_capacity(x.nrows());
+        let block = 256;
+        for start in (0..x.nrows()).step_by(block) {
+            let q = x.slice(ndarray::s![start..(start + block).min(x.nrows()), ..]);
+            let cross = q.dot(&self.x.t());
+            for (qi, row) in q.rows().into_iter().enumerate() {
+                let q_sq = row.dot(&row);
+                let mut d: Vec<(f64, usize)> = (0..n)
+                    .map(|j| (q_sq + train_sq[j] - 2.0 * cross[[qi, j]], j))
+                    .collect();
+                if k < n {
+                    d.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                    d.truncate(k);
+                }
+                let mut exact: Vec<(usize, f64)> = d
+                    .into_iter()
+                    .map(|(_, j)| (j, L2Dist.distance(self.x.row(j), row)))
+                    .collect();
+                exact.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+                out.push(exact);
+            }
+        }
+        out
     }
 
     /// For each query row: (training row, weight) of its k nearest neighbours.

@@ -418,6 +418,50 @@ impl Fitted for FittedPipeline {
     }
 }
 
+/// A fitted model as validation's [`Predictor`](ml4ns_validation::selection::Predictor).
+struct AsPredictor(Box<dyn Fitted>);
+
+impl ml4ns_validation::selection::Predictor for AsPredictor {
+    fn predict(
+        &self,
+        x: ArrayView2<f64>,
+    ) -> Result<Array1<f64>, ml4ns_validation::selection::BoxError> {
+        Ok(self.0.predict(x)?)
+    }
+    fn predict_proba(
+        &self,
+        x: ArrayView2<f64>,
+    ) -> Result<Option<Array2<f64>>, ml4ns_validation::selection::BoxError> {
+        Ok(self.0.predict_proba(x)?)
+    }
+}
+
+/// Pipelines cross-validate, grid-search and draw curves through `ml4ns-validation`.
+impl ml4ns_validation::selection::Learner for Pipeline {
+    fn fit(
+        &self,
+        train: &Table,
+    ) -> Result<
+        Box<dyn ml4ns_validation::selection::Predictor>,
+        ml4ns_validation::selection::BoxError,
+    > {
+        Ok(Box::new(AsPredictor(Pipeline::fit(self, train)?)))
+    }
+}
+
+/// A bare model is a pipeline without preprocessing.
+impl ml4ns_validation::selection::Learner for Model {
+    fn fit(
+        &self,
+        train: &Table,
+    ) -> Result<
+        Box<dyn ml4ns_validation::selection::Predictor>,
+        ml4ns_validation::selection::BoxError,
+    > {
+        Ok(Box::new(AsPredictor(Model::fit(self, train)?)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,16 @@
 //! One module per course topic, each going from data to model to validation to a
 //! [`Report`]. [`registry`] lists them in course order; `cargo xtask run-all` runs them all.
 //!
-//! The registry is empty until the first topics land; the runner, the index and the CLI
-//! already work against it.
+//! Each topic builds its data (classic datasets embedded in `ml4ns-data-io`, cohorts from
+//! their seeded generators, which `cargo xtask gen-data --check` proves equal to the committed
+//! CSV files), fits models through `ml4ns-models`, validates through `ml4ns-validation`, and
+//! returns a report whose checks would fail if the claim it illustrates stopped holding.
 #![warn(missing_docs)]
 
 use std::path::PathBuf;
+
+pub mod common;
+pub mod topics;
 
 pub use ml4ns_reporting::Report;
 
@@ -42,7 +47,49 @@ pub struct Topic {
 
 /// Every topic, in course order.
 pub fn registry() -> Vec<Topic> {
-    Vec::new()
+    use topics::*;
+    vec![
+        Topic {
+            id: "01-representation",
+            title: "Representation",
+            run: t01_representation::run,
+        },
+        Topic {
+            id: "02-curse-of-dimensionality",
+            title: "The curse of dimensionality",
+            run: t02_curse_of_dimensionality::run,
+        },
+        Topic {
+            id: "03-manifold-learning",
+            title: "Manifold learning",
+            run: t03_manifold_learning::run,
+        },
+        Topic {
+            id: "04-linear-regression",
+            title: "Linear regression",
+            run: t04_linear_regression::run,
+        },
+        Topic {
+            id: "05-logistic-regression",
+            title: "Logistic regression",
+            run: t05_logistic_regression::run,
+        },
+        Topic {
+            id: "06-knn",
+            title: "k nearest neighbours",
+            run: t06_knn::run,
+        },
+        Topic {
+            id: "07-cross-validation",
+            title: "Cross-validation",
+            run: t07_cross_validation::run,
+        },
+        Topic {
+            id: "08-regularisation",
+            title: "Regularisation",
+            run: t08_regularisation::run,
+        },
+    ]
 }
 
 /// The topic with this id.

@@ -5,6 +5,7 @@
 
 mod classification;
 mod clustering;
+mod embedding;
 mod regression;
 
 pub use classification::{
@@ -18,6 +19,7 @@ pub use classification::{
 pub use clustering::{
     adjusted_rand, calinski_harabasz, davies_bouldin, inertia, silhouette, silhouette_samples,
 };
+pub use embedding::trustworthiness;
 pub use regression::{explained_variance, mae, mape, mse, r2, rmse};
 
 /// Why a metric cannot be computed.
