@@ -193,13 +193,6 @@ FAMILIES = [
         "classification",
         False,
         FIT_XY,
-        lambda: DecisionTreeClassifier(criterion="gini", max_depth=8, random_state=0),
-    ),
-    (
-        "decision_tree_unrestricted",
-        "classification",
-        True,
-        FIT_XY,
         lambda: DecisionTreeClassifier(criterion="gini", random_state=0),
     ),
     # random_forest: ours (forest.rs) draws floor(sqrt(p)) features once PER TREE (a
@@ -212,10 +205,10 @@ FAMILIES = [
     (
         "random_forest",
         "classification",
-        False,
+        True,
         FIT_XY,
         lambda: RandomForestClassifier(
-            n_estimators=20, max_features="sqrt", max_depth=8, random_state=0, n_jobs=2
+            n_estimators=20, max_features="sqrt", random_state=0, n_jobs=2
         ),
     ),
     # bagging: bootstrap rows, all features, full-depth trees on both sides; scikit-learn's
@@ -223,10 +216,10 @@ FAMILIES = [
     (
         "bagging",
         "classification",
-        False,
+        True,
         FIT_XY,
         lambda: BaggingClassifier(
-            DecisionTreeClassifier(max_depth=8), n_estimators=10, random_state=0, n_jobs=2
+            DecisionTreeClassifier(), n_estimators=10, random_state=0, n_jobs=2
         ),
     ),
     # adaboost: SAMME (the only algorithm left in scikit-learn 1.9) on weighted depth-1 trees
@@ -235,7 +228,7 @@ FAMILIES = [
     (
         "adaboost",
         "classification",
-        False,
+        True,
         FIT_XY,
         lambda: AdaBoostClassifier(n_estimators=10, random_state=0),
     ),

@@ -69,6 +69,10 @@ enum Command {
         /// when it exists, else python3).
         #[arg(long)]
         python: Option<String>,
+        /// Do not rerun our benchmarks: tabulate the criterion results already on disk (for
+        /// instance to time only scikit-learn again).
+        #[arg(long)]
+        skip_ours: bool,
     },
 }
 
@@ -92,13 +96,14 @@ fn main() -> ExitCode {
             sizes,
             families,
             python,
+            skip_ours,
         } => {
-            let validation = matches!(suite, Suite::Validation | Suite::All)
+            let validation = (matches!(suite, Suite::Validation | Suite::All) && !skip_ours)
                 .then(|| cargo_bench("ml4ns-validation", "validation", &[]))
                 .transpose();
             validation.and_then(|_| {
                 if matches!(suite, Suite::Models | Suite::All) {
-                    bench_models(&sizes, &families, python.as_deref())
+                    bench_models(&sizes, &families, python.as_deref(), skip_ours)
                 } else {
                     Ok(())
                 }
@@ -360,7 +365,12 @@ fn target_dir() -> PathBuf {
 }
 
 /// Model fits: ours through criterion, scikit-learn's through the Python script, one table.
-fn bench_models(sizes: &[usize], families: &[String], python: Option<&str>) -> Result<()> {
+fn bench_models(
+    sizes: &[usize],
+    families: &[String],
+    python: Option<&str>,
+    skip_ours: bool,
+) -> Result<()> {
     let data = target_dir().join("bench").join("data");
     if data.exists() {
         std::fs::remove_dir_all(&data).with_context(|| format!("clearing {}", data.display()))?;
@@ -382,7 +392,9 @@ fn bench_models(sizes: &[usize], families: &[String], python: Option<&str>) -> R
     if !families.is_empty() {
         env.push(("ML4NS_BENCH_FAMILIES", families.join(",")));
     }
-    cargo_bench("ml4ns-models", "models", &env)?;
+    if !skip_ours {
+        cargo_bench("ml4ns-models", "models", &env)?;
+    }
 
     // Ours: criterion's median of each fit/<family>/<n>.
     let mut ours: BTreeMap<(String, usize), f64> = BTreeMap::new();

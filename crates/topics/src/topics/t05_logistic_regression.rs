@@ -204,6 +204,53 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
             fixed(m::accuracy(&yt, &pred)?, 4),
         ]);
     }
+    let scores = proba.column(1).to_vec();
+    let roc = m::roc_curve(&yt, &scores, 1, true)?;
+    let auc = m::roc_auc(&yt, &scores, 1)?;
+    let pr = m::precision_recall_curve(&yt, &scores, 1)?;
+    let ap = m::average_precision(&yt, &scores, 1)?;
+    let roc_fig = Figure::lines(
+        &format!("ROC curve (test rows), AUC {}", fixed(auc, 3)),
+        "false positive rate",
+        "true positive rate",
+        &[Series::new(
+            "logistic regression",
+            roc.fpr
+                .iter()
+                .copied()
+                .zip(roc.tpr.iter().copied())
+                .collect(),
+        )],
+        LineOptions {
+            diagonal: true,
+            y_range: Some((0.0, 1.0)),
+            ..LineOptions::default()
+        },
+    );
+    let pr_fig = Figure::lines(
+        &format!("Precision-recall curve (test rows), AP {}", fixed(ap, 3)),
+        "recall",
+        "precision",
+        &[Series::new(
+            "logistic regression",
+            pr.recall
+                .iter()
+                .copied()
+                .zip(pr.precision.iter().copied())
+                .collect(),
+        )],
+        LineOptions {
+            y_range: Some((0.0, 1.02)),
+            ..LineOptions::default()
+        },
+    );
+    report.checks.push(Check::at_least(
+        "the ROC AUC on test rows is well above chance (0.5)",
+        auc,
+        0.9,
+        3,
+    ));
+    report.metrics.push(Metric::new("test ROC AUC", auc, 3));
     report.checks.push(Check::equal(
         "raising the threshold never raises recall",
         recalls.windows(2).all(|w| w[1] <= w[0]).to_string(),
@@ -230,7 +277,17 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
                 "Moving the threshold trades precision against recall for the benign class \
                  (equivalently, missed malignancies against false alarms):",
             )
-            .table(thresholds),
+            .table(thresholds)
+            .para(
+                "Every threshold at once: the ROC curve (true against false positive rate) and \
+                 the precision-recall curve of P(benign) on the test rows.",
+            )
+            .figure("roc", "ROC curve of the test rows", roc_fig)
+            .figure(
+                "precision_recall",
+                "Precision-recall curve of the test rows",
+                pr_fig,
+            ),
     );
 
     // 10-fold cross_val_predict on all rows.

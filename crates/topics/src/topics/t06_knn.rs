@@ -120,7 +120,20 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
                  information. Scaling each feature (statistics from the training folds only) \
                  lets all of them count.",
             )
-            .table(t),
+            .table(t)
+            .figure(
+                "scaling",
+                "Cross-validated accuracy by feature scaling",
+                Figure::bars(
+                    &format!("{spec} on wine: accuracy by scaling"),
+                    "CV accuracy",
+                    &[
+                        ("as measured".to_string(), raw),
+                        ("standardised".to_string(), std),
+                        ("min-max".to_string(), mm),
+                    ],
+                ),
+            ),
     );
 
     // Distance weighting.
