@@ -6,35 +6,11 @@ use ml4ns_models::{ClusterFit, GmmFit, Model, ModelError};
 use ndarray::{Array1, Array2, Array3, Axis};
 use serde_json::Value;
 
+mod common;
+use common::{floats, matrix};
+
 fn fixtures() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/sklearn_models_extra.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-fn matrix(v: &Value) -> Array2<f64> {
-    let rows: Vec<Vec<f64>> = v.as_array().unwrap().iter().map(floats).collect();
-    Array2::from_shape_fn((rows.len(), rows[0].len()), |(i, j)| rows[i][j])
-}
-
-fn assert_close(got: &[f64], want: &[f64], tol: f64, what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(
-            (g - w).abs() <= tol,
-            "{what}[{i}]: got {g}, want {w} (tol {tol})"
-        );
-    }
+    common::fixture("sklearn_models_extra.json")
 }
 
 /// StandardScaler (population sd) on every column.
@@ -130,7 +106,7 @@ fn balanced_logistic_regression_matches_scikit_learn() {
         .unwrap();
     let (coef, intercept) = fitted.coefficients().expect("linear model");
     // lbfgs (tol 1e-10) and Newton stop a few 1e-6 apart.
-    assert_close(
+    common::assert_abs_close(
         &coef,
         &floats(&f["logistic_balanced_bc"]["coef"]),
         1e-5,
@@ -142,7 +118,7 @@ fn balanced_logistic_regression_matches_scikit_learn() {
         "intercept {intercept} vs {want}"
     );
     let p = fitted.predict_proba(bc.x.view()).unwrap().unwrap();
-    assert_close(
+    common::assert_abs_close(
         &p.column(1).iter().take(5).copied().collect::<Vec<_>>(),
         &floats(&f["logistic_balanced_bc"]["proba_first5"]),
         1e-6,
@@ -157,7 +133,7 @@ fn balanced_logistic_regression_matches_scikit_learn() {
     let p = fitted.predict_proba(wine.x.view()).unwrap().unwrap();
     let want = matrix(&f["logistic_balanced_wine"]["proba_first3"]);
     for i in 0..3 {
-        assert_close(
+        common::assert_abs_close(
             &p.row(i).to_vec(),
             &want.row(i).to_vec(),
             1e-6,
@@ -182,7 +158,7 @@ fn adaboost_is_scikit_learns_samme() {
     let want = f["adaboost_bc"]["train_accuracy"].as_f64().unwrap();
     assert!((acc - want).abs() < 1e-9, "accuracy {acc} vs {want}");
     let p = fitted.predict_proba(bc.x.view()).unwrap().unwrap();
-    assert_close(
+    common::assert_abs_close(
         &p.column(1).iter().take(5).copied().collect::<Vec<_>>(),
         &floats(&f["adaboost_bc"]["proba_first5"]),
         1e-5,
@@ -200,7 +176,7 @@ fn adaboost_is_scikit_learns_samme() {
     let p = fitted.predict_proba(rows.x.view()).unwrap().unwrap();
     let want = matrix(&f["adaboost_iris"]["proba_rows_0_50_100"]);
     for i in 0..3 {
-        assert_close(
+        common::assert_abs_close(
             &p.row(i).to_vec(),
             &want.row(i).to_vec(),
             1e-5,

@@ -7,35 +7,11 @@ use ml4ns_models::{Model, ModelError, ModelSpec, MODELS};
 use ndarray::{Array1, Array2};
 use serde_json::Value;
 
+mod common;
+use common::{assert_close, floats, matrix};
+
 fn fixtures() -> Value {
-    let path = format!(
-        "{}/tests/fixtures/sklearn_models.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-fn matrix(v: &Value) -> Array2<f64> {
-    let rows: Vec<Vec<f64>> = v.as_array().unwrap().iter().map(floats).collect();
-    Array2::from_shape_fn((rows.len(), rows[0].len()), |(i, j)| rows[i][j])
-}
-
-fn assert_close(got: &[f64], want: &[f64], tol: f64, what: &str) {
-    assert_eq!(got.len(), want.len(), "{what}: lengths");
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(
-            (g - w).abs() <= tol * (1.0 + w.abs()),
-            "{what}[{i}]: {g} vs {w} (tol {tol})"
-        );
-    }
+    common::fixture("sklearn_models.json")
 }
 
 /// Standardise with scikit-learn's fitted mean and scale.
