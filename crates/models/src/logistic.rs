@@ -174,7 +174,7 @@ pub(crate) fn fit_weighted(
 
 /// Solve `A x = b` for symmetric positive definite `A` (row-major, overwritten by its Cholesky
 /// factor); `None` if `A` is not positive definite.
-fn solve_spd(a: &mut [f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
+pub(crate) fn solve_spd(a: &mut [f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
     for j in 0..n {
         let mut d = a[j * n + j];
         for k in 0..j {

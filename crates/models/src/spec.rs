@@ -46,9 +46,8 @@ pub const MODELS: &[ModelInfo] = &[
     ModelInfo {
         name: "ridge",
         task: Task::Regression,
-        keys: &[("alpha", "1.0"), ("max_iter", "1000"), ("tol", "1e-8")],
-        summary:
-            "L2-penalised least squares, scikit-learn's Ridge(alpha) objective (linfa-linear GLM)",
+        keys: &[("alpha", "1.0")],
+        summary: "L2-penalised least squares, scikit-learn's Ridge(alpha), solved in closed form",
     },
     ModelInfo {
         name: "lasso",

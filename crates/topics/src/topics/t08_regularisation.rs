@@ -75,11 +75,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     for &a in &alphas {
         // Ridge's α multiplies ‖w‖² against the summed squared error: scale it by n so the
         // two paths span comparable ranges on one axis.
-        let f = Model::parse(&format!(
-            "ridge:alpha={},tol=1e-10,max_iter=10000",
-            a * 200.0
-        ))?
-        .fit(&table)?;
+        let f = Model::parse(&format!("ridge:alpha={}", a * 200.0))?.fit(&table)?;
         ridge.push(f.coefficients().ok_or("ridge is linear")?.0);
     }
     let series = |coefs: &dyn Fn(usize) -> Vec<f64>| -> Vec<Series> {
