@@ -89,6 +89,11 @@ pub fn registry() -> Vec<Topic> {
             title: "Regularisation",
             run: t08_regularisation::run,
         },
+        Topic {
+            id: "16-clustering",
+            title: "Clustering",
+            run: t16_clustering::run,
+        },
     ]
 }
 

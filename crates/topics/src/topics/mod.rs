@@ -8,3 +8,4 @@ pub mod t05_logistic_regression;
 pub mod t06_knn;
 pub mod t07_cross_validation;
 pub mod t08_regularisation;
+pub mod t16_clustering;
