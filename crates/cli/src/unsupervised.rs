@@ -105,13 +105,7 @@ pub fn cluster(args: &UnsupervisedArgs) -> Result<String> {
         summary.insert("calinski_harabasz".into(), num(s));
     }
     if let Some(t) = table.class_target() {
-        // Noise rows count as one more cluster, as scikit-learn's labels_ would.
-        let all: Vec<usize> = c
-            .labels
-            .iter()
-            .map(|&l| if l < 0 { c.n_clusters } else { l as usize })
-            .collect();
-        if let Ok(ari) = cm::adjusted_rand(&t.codes.to_vec(), &all) {
+        if let Ok(ari) = cm::adjusted_rand(&t.codes.to_vec(), &c.labels_with_noise_cluster()) {
             summary.insert(format!("adjusted_rand_vs_{}", t.name), num(ari));
         }
     }

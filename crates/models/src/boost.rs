@@ -18,7 +18,7 @@ use ml4ns_data_io::ClassTarget;
 use ndarray::{Array1, Array2, ArrayView2, Ix1};
 
 use crate::error::ModelError;
-use crate::model::{argmax_rows, check_width, Fitted};
+use crate::model::{argmax_rows, check_width, softmax, Fitted};
 use crate::tree::Tree;
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -173,10 +173,8 @@ impl Fitted for AdaBoost {
             } else {
                 d.iter().map(|v| v / km1).collect()
             };
-            let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let total: f64 = z.iter().map(|v| (v - m).exp()).sum();
-            for (j, v) in z.iter().enumerate() {
-                out[[i, self.classes[j]]] = (v - m).exp() / total;
+            for (j, q) in softmax(&z).into_iter().enumerate() {
+                out[[i, self.classes[j]]] = q;
             }
         }
         Ok(Some(out))

@@ -11,7 +11,7 @@ use ml4ns_data_io::ClassTarget;
 use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::error::ModelError;
-use crate::model::{BinaryLogistic, Fitted, MultiLogistic};
+use crate::model::{softmax, BinaryLogistic, Fitted, MultiLogistic};
 
 /// Fit with per-class weights; `alpha` = 1/C (0 without penalty).
 pub(crate) fn fit_weighted(
@@ -50,11 +50,7 @@ pub(crate) fn fit_weighted(
                 w[..p].iter().zip(row).map(|(a, b)| a * b).sum::<f64>() + w[p]
             })
             .collect();
-        let logits: Vec<f64> = if m == 1 { vec![0.0, z[0]] } else { z };
-        let mx = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let e: Vec<f64> = logits.iter().map(|v| (v - mx).exp()).collect();
-        let total: f64 = e.iter().sum();
-        e.into_iter().map(|v| v / total).collect()
+        softmax(&if m == 1 { vec![0.0, z[0]] } else { z })
     };
     let penalty = |theta: &[f64]| -> f64 {
         (0..m)

@@ -914,15 +914,21 @@ impl Fitted for MultiLogistic {
         let z = x.dot(&self.coef) + &self.intercept;
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
         for (i, row) in z.rows().into_iter().enumerate() {
-            let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let e: Vec<f64> = row.iter().map(|v| (v - max).exp()).collect();
-            let s: f64 = e.iter().sum();
+            let p = softmax(&row.to_vec());
             for (j, &c) in self.classes.iter().enumerate() {
-                out[[i, c]] = e[j] / s;
+                out[[i, c]] = p[j];
             }
         }
         Ok(Some(out))
     }
+}
+
+/// `exp(z − max) / Σ exp(z − max)`: probabilities from scores, without overflow.
+pub(crate) fn softmax(z: &[f64]) -> Vec<f64> {
+    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
+    let total: f64 = e.iter().sum();
+    e.into_iter().map(|v| v / total).collect()
 }
 
 /// The class code with the highest probability in each row (the first among ties).
@@ -988,13 +994,9 @@ where
         by_class.sort_by_key(|(c, _)| *c);
         let mut out = Array2::zeros((x.nrows(), self.n_classes));
         for i in 0..x.nrows() {
-            let max = by_class
-                .iter()
-                .map(|(_, v)| v[i])
-                .fold(f64::NEG_INFINITY, f64::max);
-            let total: f64 = by_class.iter().map(|(_, v)| (v[i] - max).exp()).sum();
-            for (c, v) in &by_class {
-                out[[i, *c]] = (v[i] - max).exp() / total;
+            let p = softmax(&by_class.iter().map(|(_, v)| v[i]).collect::<Vec<_>>());
+            for ((c, _), q) in by_class.iter().zip(p) {
+                out[[i, *c]] = q;
             }
         }
         Ok(Some(out))

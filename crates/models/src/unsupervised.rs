@@ -148,6 +148,15 @@ impl GmmFit {
 }
 
 impl Clustering {
+    /// Labels as cluster indices with DBSCAN's noise rows (−1) counted as one more cluster
+    /// (`n_clusters`), the form agreement metrics such as the adjusted Rand index take.
+    pub fn labels_with_noise_cluster(&self) -> Vec<usize> {
+        self.labels
+            .iter()
+            .map(|&l| if l < 0 { self.n_clusters } else { l as usize })
+            .collect()
+    }
+
     /// The cluster of each row of `x`: nearest centre (k-means) or most probable component
     /// (mixture). DBSCAN cannot assign new rows.
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<i64>, ModelError> {
@@ -188,22 +197,9 @@ fn check_cols(model: &str, expected: usize, x: &ArrayView2<f64>) -> Result<(), M
     }
 }
 
+/// The most probable component of each row (the first among ties).
 fn argmax(p: &Array2<f64>) -> Array1<i64> {
-    p.rows()
-        .into_iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .fold((0, f64::NEG_INFINITY), |best, (i, &v)| {
-                    if v > best.1 {
-                        (i, v)
-                    } else {
-                        best
-                    }
-                })
-                .0 as i64
-        })
-        .collect()
+    crate::model::argmax_rows(p).mapv(|c| c as i64)
 }
 
 fn nearest(centroids: &Array2<f64>, row: ArrayView1<f64>) -> (usize, f64) {

@@ -272,6 +272,10 @@ fn dbscan_labels_match_scikit_learn() {
             .map(|v| v.as_i64().unwrap())
             .collect();
         assert_eq!(c.labels.to_vec(), want, "eps {eps}");
+        let dense = c.labels_with_noise_cluster();
+        for (d, w) in dense.iter().zip(&want) {
+            assert_eq!(*d as i64, if *w < 0 { c.n_clusters as i64 } else { *w });
+        }
         assert!(
             c.predict(iris.x.view()).is_err(),
             "DBSCAN cannot assign new rows"

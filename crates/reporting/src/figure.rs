@@ -6,6 +6,7 @@
 //! Drawing never panics: should plotters report an error, the figure is a small SVG that
 //! says so.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -132,21 +133,7 @@ impl Figure {
             range(pts.iter().map(|p| p.1)),
         );
         Figure::render(|root| {
-            let mut chart = ChartBuilder::on(root)
-                .caption(title, ("sans-serif", 18))
-                .margin(12)
-                .x_label_area_size(40)
-                .y_label_area_size(56)
-                .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
-            let (fx, fy) = (ticks(xr), ticks(yr));
-            chart
-                .configure_mesh()
-                .light_line_style(WHITE)
-                .x_desc(x_label)
-                .y_desc(y_label)
-                .x_label_formatter(&|v| fmt_tick(*v, fx))
-                .y_label_formatter(&|v| fmt_tick(*v, fy))
-                .draw()?;
+            let mut chart = axes(root, title, (xr, yr), (x_label, y_label), WHITE)?;
             if let Some(r) = regions {
                 let (dx, dy) = (
                     (r.x.1 - r.x.0) / r.x.2 as f64,
@@ -211,21 +198,13 @@ impl Figure {
             .y_range
             .unwrap_or_else(|| range(pts.iter().map(|p| p.1)));
         Figure::render(|root| {
-            let mut chart = ChartBuilder::on(root)
-                .caption(title, ("sans-serif", 18))
-                .margin(12)
-                .x_label_area_size(40)
-                .y_label_area_size(56)
-                .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
-            let (fx, fy) = (ticks(xr), ticks(yr));
-            chart
-                .configure_mesh()
-                .light_line_style(RGBColor(235, 235, 235))
-                .x_desc(x_label)
-                .y_desc(y_label)
-                .x_label_formatter(&|v| fmt_tick(*v, fx))
-                .y_label_formatter(&|v| fmt_tick(*v, fy))
-                .draw()?;
+            let mut chart = axes(
+                root,
+                title,
+                (xr, yr),
+                (x_label, y_label),
+                RGBColor(235, 235, 235),
+            )?;
             if options.diagonal {
                 let lo = xr.0.max(yr.0);
                 let hi = xr.1.min(yr.1);
@@ -436,6 +415,36 @@ impl Figure {
             Ok(())
         })
     }
+}
+
+/// A titled chart on real x and y ranges with fixed-decimal tick labels; `grid` colours the
+/// light mesh lines.
+fn axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    title: &str,
+    (xr, yr): ((f64, f64), (f64, f64)),
+    (x_label, y_label): (&str, &str),
+    grid: RGBColor,
+) -> Result<
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error>,
+> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
+    let (fx, fy) = (ticks(xr), ticks(yr));
+    chart
+        .configure_mesh()
+        .light_line_style(grid)
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .x_label_formatter(&|v| fmt_tick(*v, fx))
+        .y_label_formatter(&|v| fmt_tick(*v, fy))
+        .draw()?;
+    Ok(chart)
 }
 
 fn segment_label(v: &SegmentValue<usize>, names: &[String], reversed: bool) -> String {

@@ -16,14 +16,6 @@ fn cluster(spec: &str, t: &Table) -> Result<Clustering, TopicError> {
     Ok(Model::parse(spec)?.cluster(t.x.view())?)
 }
 
-fn labels(c: &Clustering) -> Vec<usize> {
-    // Noise (−1) counts as one more cluster, as scikit-learn's labels_ do in the metrics.
-    c.labels
-        .iter()
-        .map(|&l| if l < 0 { c.n_clusters } else { l as usize })
-        .collect()
-}
-
 fn inertia(c: &Clustering) -> f64 {
     match &c.fit {
         ClusterFit::KMeans { inertia, .. } => *inertia,
@@ -107,7 +99,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     );
     for k in 2..=6 {
         let c = cluster(&format!("kmeans:k={k},n_init=10,seed=0"), &wine)?;
-        let l = labels(&c);
+        let l = c.labels_with_noise_cluster();
         let sil = m::silhouette(wine.x.view(), &l)?;
         let db = m::davies_bouldin(wine.x.view(), &l)?;
         let g = cluster(&format!("gmm:n_components={k},n_init=3,seed=0"), &wine)?;
@@ -127,7 +119,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         choice.push([k.to_string(), fixed(sil, 4), fixed(db, 4), fixed(bic, 1)]);
     }
     let k3 = cluster("kmeans:k=3,n_init=10,seed=0", &wine)?;
-    let ari_wine = m::adjusted_rand(&codes(&wine)?, &labels(&k3))?;
+    let ari_wine = m::adjusted_rand(&codes(&wine)?, &k3.labels_with_noise_cluster())?;
     report.checks.push(Check::at_least(
         "k-means with k = 3 recovers wine's three cultivars (adjusted Rand index)",
         ari_wine,
@@ -144,8 +136,8 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     let km = cluster("kmeans:k=2,n_init=10,seed=0", &rings)?;
     let db = cluster("dbscan:eps=0.35,min_samples=5", &rings)?;
     let (ari_km, ari_db) = (
-        m::adjusted_rand(&truth, &labels(&km))?,
-        m::adjusted_rand(&truth, &labels(&db))?,
+        m::adjusted_rand(&truth, &km.labels_with_noise_cluster())?,
+        m::adjusted_rand(&truth, &db.labels_with_noise_cluster())?,
     );
     report.checks.push(Check::at_most(
         "k-means cannot separate concentric rings (ARI)",
@@ -171,7 +163,10 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
             .map(|i| (rings.x[[i, 0]], rings.x[[i, 1]]))
             .collect()
     };
-    let (lk, ld) = (labels(&km), labels(&db));
+    let (lk, ld) = (
+        km.labels_with_noise_cluster(),
+        db.labels_with_noise_cluster(),
+    );
 
     report.sections.push(
         Section::new("The elbow")
