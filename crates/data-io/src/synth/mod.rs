@@ -12,6 +12,7 @@
 mod bench;
 mod cohorts;
 mod rng;
+mod toy;
 
 pub use bench::{benchmark, BENCHMARK_FEATURES};
 
@@ -20,6 +21,7 @@ pub use cohorts::{
     CognitiveRiskTruth, COGNITIVE_RISK_TRUTH, INHOME_AGITATION_DRIVERS, SEVERITY_LEVELS,
 };
 pub use rng::{sigmoid, SynthRng};
+pub use toy::{blobs, circles, classification, moons, ClassificationSpec};
 
 use crate::error::Result;
 use crate::frame::{MissingPolicy, RawColumn, RawFrame, TableSpec, TargetKind};
