@@ -55,12 +55,17 @@ pub(crate) fn fit(
         model: name.into(),
         message,
     };
+    let min_leaf = 1e-3_f32.max(n as f32 * 1e-5);
     let params = DecisionTree::params()
         .max_depth(Some(max_depth))
-        // Weights sum to n here, but single rows may weigh far less than 1: let any split and
-        // leaf through (scikit-learn's min_samples_split=2, min_samples_leaf=1 count rows).
-        .min_weight_split(f32::MIN_POSITIVE)
-        .min_weight_leaf(f32::MIN_POSITIVE)
+        // Weights sum to n here, but single rows may weigh far less than 1: let almost any
+        // split and leaf through (scikit-learn's min_samples_split=2, min_samples_leaf=1 count
+        // rows). Not quite any: linfa-trees keeps its per-class weights as running f32 sums,
+        // which round; a leaf lighter than their error would score an empty class table and
+        // panic. The floor, 1e-3 of an average row or 1e-5 of the total weight if larger, is
+        // far above that error and far below any leaf that changes a prediction.
+        .min_weight_split(min_leaf)
+        .min_weight_leaf(min_leaf)
         .min_impurity_decrease(f64::EPSILON);
     let mut w = vec![1.0 / n as f64; n];
     let mut trees = Vec::new();

@@ -10,6 +10,12 @@
 //! are vote shares. Rows and features are drawn from a SplitMix64 stream of the seed (a
 //! fixed, documented generator), so refits are identical on every machine. Trees are fitted
 //! in parallel once their draws are made.
+//!
+//! Bagging's options follow scikit-learn's `BaggingClassifier`: `bootstrap=false` draws each
+//! tree's `max_samples` fraction of rows without replacement (pasting), `max_features` below
+//! all gives each tree a random subset of the features (random subspaces; with all rows and
+//! no bootstrap, Ho's random-subspace method). When trees leave rows out, the fitted model
+//! keeps its out-of-bag accuracy ([`Fitted::oob_score`]).
 
 use linfa::prelude::*;
 use linfa_trees::DecisionTree;
@@ -27,18 +33,65 @@ pub(crate) enum MaxFeatures {
     Log2,
     All,
     Count(usize),
+    Fraction(f64),
 }
 
 impl MaxFeatures {
+    /// The spec's `max_features`: `sqrt`, `log2`, `all`, a count (`3`) or a fraction of the
+    /// features (`0.5`, as scikit-learn's float). Bagging has no default subset: `all`.
+    pub(crate) fn from_spec(spec: &crate::ModelSpec) -> Result<MaxFeatures, ModelError> {
+        let raw = spec.params.get("max_features").map(String::as_str);
+        Ok(match raw {
+            Some("sqrt") => MaxFeatures::Sqrt,
+            Some("log2") => MaxFeatures::Log2,
+            Some("all") | None => MaxFeatures::All,
+            Some(v) if v.contains('.') => MaxFeatures::Fraction(spec.f64(
+                "max_features",
+                "must be sqrt, log2, all, a whole number ≥ 1 or a fraction in (0, 1]",
+                |f| f > 0.0 && f <= 1.0,
+            )?),
+            Some(_) => MaxFeatures::Count(spec.usize("max_features", 1).map_err(|_| {
+                ModelError::InvalidParam {
+                    model: spec.name.clone(),
+                    key: "max_features".into(),
+                    value: raw.unwrap_or_default().to_string(),
+                    reason: "must be sqrt, log2, all, a whole number ≥ 1 or a fraction in (0, 1]"
+                        .into(),
+                }
+            })?),
+        })
+    }
+
     fn resolve(self, p: usize) -> usize {
         let n = match self {
             MaxFeatures::Sqrt => (p as f64).sqrt().floor() as usize,
             MaxFeatures::Log2 => (p as f64).log2().floor() as usize,
             MaxFeatures::All => p,
             MaxFeatures::Count(c) => c,
+            // scikit-learn: int(max_features * n_features).
+            MaxFeatures::Fraction(f) => (f * p as f64).floor() as usize,
         };
         n.clamp(1, p)
     }
+}
+
+/// How each tree's rows are drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RowSampling {
+    /// With replacement (bagging) or without (pasting).
+    pub bootstrap: bool,
+    /// Rows per tree as a fraction of the training rows (scikit-learn's float `max_samples`).
+    pub fraction: f64,
+}
+
+/// Hyper-parameters of [`fit`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ForestParams {
+    pub n_trees: usize,
+    pub max_depth: Option<usize>,
+    pub max_features: MaxFeatures,
+    pub sampling: RowSampling,
+    pub seed: u64,
 }
 
 /// A minimal seeded stream (SplitMix64): trees draw rows and features from it.
@@ -71,34 +124,45 @@ struct Member {
     tree: crate::tree::Tree,
 }
 
-/// Fit `n_trees` trees.
+/// Fit the trees.
 pub(crate) fn fit(
     name: &str,
     x: Array2<f64>,
     classes: &ClassTarget,
-    n_trees: usize,
-    max_depth: Option<usize>,
-    max_features: MaxFeatures,
-    seed: u64,
+    params: ForestParams,
 ) -> Result<Box<dyn Fitted>, ModelError> {
     let (n, p) = x.dim();
-    let k = max_features.resolve(p);
-    let mut stream = Stream(seed);
+    let k = params.max_features.resolve(p);
+    // scikit-learn: int(max_samples * n_samples), at least one row.
+    let m = ((params.sampling.fraction * n as f64).floor() as usize).clamp(1, n.max(1));
+    let mut stream = Stream(params.seed);
     // Draw every tree's rows and features first, from one sequential stream; then fit the
     // trees in parallel (rayon), collected in draw order, so results do not depend on the
     // number of threads.
-    let draws: Vec<(Vec<usize>, Vec<usize>)> = (0..n_trees)
+    let draws: Vec<(Vec<usize>, Vec<usize>)> = (0..params.n_trees)
         .map(|_| {
-            let rows: Vec<usize> = (0..n).map(|_| stream.below(n)).collect();
-            // Partial Fisher–Yates: the first k of a shuffled 0..p, then sorted.
-            let mut all: Vec<usize> = (0..p).collect();
-            for i in 0..k {
-                let j = i + stream.below(p - i);
-                all.swap(i, j);
-            }
-            let mut features = all[..k].to_vec();
+            let rows: Vec<usize> = if params.sampling.bootstrap {
+                (0..m).map(|_| stream.below(n)).collect()
+            } else if m == n {
+                (0..n).collect()
+            } else {
+                let mut r = partial_shuffle(n, m, &mut stream);
+                r.sort_unstable();
+                r
+            };
+            let mut features = partial_shuffle(p, k, &mut stream);
             features.sort_unstable();
             (rows, features)
+        })
+        .collect();
+    // Out-of-bag votes: for each training row, the classes predicted by trees that did not
+    // draw it.
+    let in_bag: Vec<Vec<bool>> = draws
+        .iter()
+        .map(|(rows, _)| {
+            let mut b = vec![false; n];
+            rows.iter().for_each(|&r| b[r] = true);
+            b
         })
         .collect();
     let members = draws
@@ -108,7 +172,7 @@ pub(crate) fn fit(
             let ys: Array1<usize> = rows.iter().map(|&r| classes.codes[r]).collect();
             let ds: Dataset<f64, usize, Ix1> = Dataset::new(xs, ys);
             let fitted = DecisionTree::params()
-                .max_depth(max_depth)
+                .max_depth(params.max_depth)
                 .min_impurity_decrease(f64::EPSILON)
                 .fit(&ds)
                 .map_err(|e| ModelError::Fit {
@@ -125,12 +189,46 @@ pub(crate) fn fit(
             Ok(Member { features, tree })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let n_classes = classes.classes.len();
+    let mut oob_votes = Array2::<f64>::zeros((n, n_classes));
+    for (member, bag) in members.iter().zip(&in_bag) {
+        let out: Vec<usize> = (0..n).filter(|&i| !bag[i]).collect();
+        if out.is_empty() {
+            continue;
+        }
+        let sub = x.select(Axis(0), &out).select(Axis(1), &member.features);
+        for (&i, &c) in out.iter().zip(member.tree.predict(sub.view()).iter()) {
+            oob_votes[[i, c]] += 1.0;
+        }
+    }
+    let scored: Vec<usize> = (0..n).filter(|&i| oob_votes.row(i).sum() > 0.0).collect();
+    let oob_score = (!scored.is_empty()).then(|| {
+        let winners = argmax_rows(&oob_votes.select(Axis(0), &scored));
+        let right = scored
+            .iter()
+            .zip(winners.iter())
+            .filter(|(&i, &w)| classes.codes[i] == w as usize)
+            .count();
+        right as f64 / scored.len() as f64
+    });
     Ok(Box::new(Forest {
         name: name.into(),
         members,
-        n_classes: classes.classes.len(),
+        n_classes,
         n_features: p,
+        oob_score,
     }))
+}
+
+/// The first `k` of a seeded partial Fisher–Yates shuffle of `0..n`.
+fn partial_shuffle(n: usize, k: usize, stream: &mut Stream) -> Vec<usize> {
+    let mut all: Vec<usize> = (0..n).collect();
+    for i in 0..k {
+        let j = i + stream.below(n - i);
+        all.swap(i, j);
+    }
+    all.truncate(k);
+    all
 }
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -139,6 +237,9 @@ pub(crate) struct Forest {
     members: Vec<Member>,
     n_classes: usize,
     n_features: usize,
+    /// Out-of-bag accuracy over the rows some tree left out (`None` if no tree left any out).
+    #[serde(default)]
+    oob_score: Option<f64>,
 }
 
 impl Forest {
@@ -183,5 +284,8 @@ impl Fitted for Forest {
     }
     fn feature_importance(&self) -> Option<Vec<f64>> {
         Some(self.importance())
+    }
+    fn oob_score(&self) -> Option<f64> {
+        self.oob_score
     }
 }

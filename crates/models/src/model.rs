@@ -39,6 +39,11 @@ pub trait Fitted: Send + Sync {
     fn coefficients(&self) -> Option<(Vec<f64>, f64)> {
         None
     }
+    /// Out-of-bag accuracy, for bagged ensembles whose trees each left some training rows out:
+    /// each such row is predicted by the vote of the trees that did not see it.
+    fn oob_score(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// Checked hyper-parameters of one model.
@@ -68,6 +73,7 @@ enum Kind {
         n_trees: usize,
         max_depth: Option<usize>,
         max_features: crate::forest::MaxFeatures,
+        sampling: crate::forest::RowSampling,
         seed: u64,
     },
     Logistic {
@@ -158,24 +164,14 @@ impl Model {
             "random_forest" | "bagging" => Kind::Forest {
                 n_trees: spec.usize("n_trees", 1)?,
                 max_depth: spec.opt_usize("max_depth", 1)?,
-                max_features: if spec.name == "bagging" {
-                    crate::forest::MaxFeatures::All
-                } else {
-                    match spec.params.get("max_features").map(String::as_str) {
-                        Some("sqrt") | None => crate::forest::MaxFeatures::Sqrt,
-                        Some("log2") => crate::forest::MaxFeatures::Log2,
-                        Some("all") => crate::forest::MaxFeatures::All,
-                        Some(_) => crate::forest::MaxFeatures::Count(
-                            spec.usize("max_features", 1).map_err(|_| {
-                                ModelError::InvalidParam {
-                                    model: spec.name.clone(),
-                                    key: "max_features".into(),
-                                    value: spec.params["max_features"].clone(),
-                                    reason: "must be sqrt, log2, all or a whole number ≥ 1".into(),
-                                }
-                            })?,
-                        ),
-                    }
+                max_features: crate::forest::MaxFeatures::from_spec(spec)?,
+                sampling: crate::forest::RowSampling {
+                    bootstrap: spec.name == "random_forest" || spec.bool("bootstrap")?,
+                    fraction: if spec.name == "bagging" {
+                        spec.f64("max_samples", "must be in (0, 1]", |v| v > 0.0 && v <= 1.0)?
+                    } else {
+                        1.0
+                    },
                 },
                 seed: spec.usize("seed", 0)? as u64,
             },
@@ -560,6 +556,7 @@ impl Model {
                 n_trees,
                 max_depth,
                 max_features,
+                sampling,
                 seed,
             } => {
                 let classes = target.classes().expect("classification checked above");
@@ -567,10 +564,13 @@ impl Model {
                     &name,
                     x,
                     classes,
-                    *n_trees,
-                    *max_depth,
-                    *max_features,
-                    *seed,
+                    crate::forest::ForestParams {
+                        n_trees: *n_trees,
+                        max_depth: *max_depth,
+                        max_features: *max_features,
+                        sampling: *sampling,
+                        seed: *seed,
+                    },
                 )
             }
             Kind::Svm { kernel, c } => {

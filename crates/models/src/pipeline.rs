@@ -399,6 +399,9 @@ impl Fitted for FittedPipeline {
     fn feature_importance(&self) -> Option<Vec<f64>> {
         self.model.feature_importance()
     }
+    fn oob_score(&self) -> Option<f64> {
+        self.model.oob_score()
+    }
     fn feature_names(&self, original: &[String]) -> Vec<String> {
         match &self.one_hot {
             Some(o) => o.names(original),

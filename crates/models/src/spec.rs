@@ -130,13 +130,20 @@ pub const MODELS: &[ModelInfo] = &[
         name: "random_forest",
         task: Task::Classification,
         keys: &[("n_trees", "100"), ("max_depth", "none"), ("max_features", "sqrt"), ("seed", "0")],
-        summary: "random-subspace forest of linfa-trees CARTs on bootstrap samples, seeded",
+        summary: "random-subspace forest of linfa-trees CARTs on bootstrap samples, seeded; out-of-bag accuracy",
     },
     ModelInfo {
         name: "bagging",
         task: Task::Classification,
-        keys: &[("n_trees", "100"), ("max_depth", "none"), ("seed", "0")],
-        summary: "bagged linfa-trees CARTs (bootstrap rows, all features), seeded",
+        keys: &[
+            ("n_trees", "100"),
+            ("max_depth", "none"),
+            ("max_samples", "1.0"),
+            ("bootstrap", "true"),
+            ("max_features", "all"),
+            ("seed", "0"),
+        ],
+        summary: "bagged linfa-trees CARTs, seeded: bootstrap (bagging) or not (pasting) on a max_samples fraction of rows, max_features per tree (random subspaces); out-of-bag accuracy",
     },
     ModelInfo {
         name: "adaboost",

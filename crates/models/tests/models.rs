@@ -631,6 +631,10 @@ fn forests_generalise_and_are_seeded() {
         "random_forest:n_trees=0",
         "random_forest:max_features=half",
         "bagging:max_depth=0",
+        "bagging:max_samples=0",
+        "bagging:max_samples=1.5",
+        "bagging:max_features=1.5",
+        "bagging:bootstrap=maybe",
     ] {
         assert!(
             matches!(
@@ -686,4 +690,78 @@ fn lasso_path_shrinks_to_zero_and_passes_through_scikit_learn() {
         .unwrap()
         .coefficients()
         .is_none());
+}
+
+#[test]
+fn bagging_variants_pasting_subspaces_and_out_of_bag() {
+    let bc = classic::breast_cancer();
+    let cv = |spec: &str| -> f64 {
+        // 3 interleaved folds.
+        let mut right = 0usize;
+        for f in 0..3 {
+            let tr: Vec<usize> = (0..bc.n_rows()).filter(|i| i % 3 != f).collect();
+            let te: Vec<usize> = (0..bc.n_rows()).filter(|i| i % 3 == f).collect();
+            let (train, test) = (bc.select_rows(&tr), bc.select_rows(&te));
+            let fitted = Model::parse(spec).unwrap().fit(&train).unwrap();
+            right += (accuracy(&fitted.predict(test.x.view()).unwrap(), &test)
+                * test.n_rows() as f64)
+                .round() as usize;
+        }
+        right as f64 / bc.n_rows() as f64
+    };
+    // Bootstrap leaves about a third of the rows out of each tree: the out-of-bag accuracy is
+    // an honest estimate, close to cross-validation's.
+    let bagged = Model::parse("bagging:n_trees=40")
+        .unwrap()
+        .fit(&bc)
+        .unwrap();
+    let oob = bagged.oob_score().expect("bootstrap leaves rows out");
+    let cv_acc = cv("bagging:n_trees=40");
+    assert!((oob - cv_acc).abs() < 0.04, "oob {oob} vs cv {cv_acc}");
+    assert!(oob < 0.999, "out-of-bag rows are not training predictions");
+    // Pasting every row leaves nothing out of bag; pasting half does.
+    let all = Model::parse("bagging:n_trees=5,bootstrap=false")
+        .unwrap()
+        .fit(&bc)
+        .unwrap();
+    assert_eq!(all.oob_score(), None);
+    let half = Model::parse("bagging:n_trees=40,bootstrap=false,max_samples=0.5")
+        .unwrap()
+        .fit(&bc)
+        .unwrap();
+    assert!(half.oob_score().unwrap() > 0.9);
+    // Random subspaces: one tree on half the features uses at most 15 of the 30.
+    let one = Model::parse("bagging:n_trees=1,bootstrap=false,max_features=0.5")
+        .unwrap()
+        .fit(&bc)
+        .unwrap();
+    let used = one
+        .feature_importance()
+        .unwrap()
+        .iter()
+        .filter(|&&v| v > 0.0)
+        .count();
+    assert!((1..=15).contains(&used), "{used} features used");
+    assert!(cv("bagging:n_trees=30,bootstrap=false,max_features=0.5") > 0.92);
+}
+
+#[test]
+fn adaboost_survives_confident_rounds() {
+    // This training split once made linfa-trees panic (a leaf lighter than its f32 rounding
+    // error scored an empty class table) after many confident boosting rounds.
+    let bc = classic::breast_cancer();
+    let y: Vec<usize> = bc.class_target().unwrap().codes.to_vec();
+    let split = ml4ns_validation::Cv::parse(
+        "stratified_shuffle_split:n_splits=1,test_size=0.25,random_state=42",
+    )
+    .unwrap()
+    .split(bc.n_rows(), Some(&y), None)
+    .unwrap()
+    .remove(0);
+    let (train, test) = (bc.select_rows(&split.train), bc.select_rows(&split.test));
+    let fitted = Model::parse("adaboost:n_estimators=50")
+        .unwrap()
+        .fit(&train)
+        .unwrap();
+    assert!(accuracy(&fitted.predict(test.x.view()).unwrap(), &test) > 0.93);
 }
