@@ -90,9 +90,59 @@ pub fn registry() -> Vec<Topic> {
             run: t08_regularisation::run,
         },
         Topic {
+            id: "09-probability",
+            title: "Probability",
+            run: t09_probability::run,
+        },
+        Topic {
+            id: "10-naive-bayes",
+            title: "Naive Bayes",
+            run: t10_naive_bayes::run,
+        },
+        Topic {
+            id: "11-evaluation-metrics",
+            title: "Evaluation metrics",
+            run: t11_evaluation_metrics::run,
+        },
+        Topic {
+            id: "12-kernels",
+            title: "Kernels",
+            run: t12_kernels::run,
+        },
+        Topic {
+            id: "13-svm",
+            title: "Support vector machines",
+            run: t13_svm::run,
+        },
+        Topic {
+            id: "14-decision-trees",
+            title: "Decision trees",
+            run: t14_decision_trees::run,
+        },
+        Topic {
+            id: "15-ensembles",
+            title: "Ensembles",
+            run: t15_ensembles::run,
+        },
+        Topic {
             id: "16-clustering",
             title: "Clustering",
             run: t16_clustering::run,
+        },
+        Topic {
+            id: "17-imbalanced-data",
+            title: "Imbalanced data",
+            run: t17_imbalanced_data::run,
+        },
+        Topic {
+            id: "18-overfitting",
+            title: "Over-fitting",
+            run: t18_overfitting::run,
+        },
+        Topic {
+            id: "19-model-selection",
+            title: "Model selection",
+            run: t19_model_selection::run,
         },
     ]
 }
