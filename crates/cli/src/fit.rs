@@ -100,6 +100,11 @@ pub fn fit(args: &FitArgs) -> Result<String> {
         .class_target()
         .map(|c| c.classes.clone())
         .unwrap_or_default();
+    if let Some(oob) = fitted.oob_score() {
+        out.push_str(&format!(
+            "out-of-bag accuracy: {oob:.4} (each training row voted on by the trees that did not draw it)\n"
+        ));
+    }
     if let Some(importance) = fitted.feature_importance() {
         let names = fitted.feature_names(&table.feature_names);
         let mut ranked: Vec<(&String, f64)> = names.iter().zip(importance).collect();

@@ -898,3 +898,29 @@ fn cv_out_writes_a_deterministic_report() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["id"], "cv");
 }
+
+#[test]
+fn fit_reports_out_of_bag_accuracy_for_bagged_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("forest.json");
+    let data = cohort("dementia_severity");
+    let fit = |spec: &str| {
+        ml4ns()
+            .args(["fit", "--data", &data, "--target", "severity"])
+            .args(["--drop", "visit,participant_id", "--model", spec])
+            .args(["--save", model.to_str().unwrap()])
+            .assert()
+            .success()
+    };
+    fit("bagging:n_trees=20,max_samples=0.5")
+        .stdout(predicate::str::contains("out-of-bag accuracy: 0."));
+    let pasted = ml4ns()
+        .args(["fit", "--data", &data, "--target", "severity"])
+        .args(["--drop", "visit,participant_id"])
+        .args(["--model", "bagging:n_trees=3,bootstrap=false"])
+        .args(["--save", model.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(pasted.status.success());
+    assert!(!String::from_utf8_lossy(&pasted.stdout).contains("out-of-bag"));
+}
