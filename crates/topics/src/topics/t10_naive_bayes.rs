@@ -332,7 +332,7 @@ fn spike_counts(gain_sd: f64) -> Result<Table, TopicError> {
     for t in 0..n {
         let s = t % ORIENTATIONS.len();
         let theta = ORIENTATIONS[s].to_radians();
-        // Drawn for every trial so that both settings see the same stream of numbers.
+        // Drawn in both settings; with gain_sd = 0 the gain is exactly 1.
         let gain = (gain_sd * rng.normal(0.0, 1.0)).exp();
         for k in 0..NEURONS {
             x[[t, k]] = rng.poisson(gain * tuning_rate(theta, k)) as f64;
@@ -456,9 +456,10 @@ fn event_models(report: &mut Report) -> Result<(), TopicError> {
                  (mean ± sd over folds): Gaussian NB fits a normal distribution to each \
                  neuron's counts; multinomial NB treats a trial's spikes as draws from \
                  class-specific proportions over the neurons (add-α smoothed), its usual use \
-                 being word counts; Bernoulli NB only sees whether each neuron fired. The same \
-                 trials are simulated without and with a gain shared by all neurons on a \
-                 trial (log-gain sd {GAIN_SD}), as attention or arousal would impose.",
+                 being word counts; Bernoulli NB only sees whether each neuron fired. The \
+                 recording is simulated twice from the same seed: without and with a gain \
+                 shared by all neurons on a trial (log-gain sd {GAIN_SD}), as fluctuations of \
+                 attention or arousal would impose.",
                 TRIALS_PER_STIMULUS * ORIENTATIONS.len(),
                 fixed(shape.0, 2),
                 fixed(100.0 * shape.1, 1)
@@ -467,8 +468,9 @@ fn event_models(report: &mut Report) -> Result<(), TopicError> {
             .para(
                 "Independent Poisson counts whose rates share a gain g are, given the trial's \
                  total, multinomial with proportions that do not depend on g: multinomial NB \
-                 is the right model whatever the gain, while Gaussian NB's per-class means and \
-                 variances are blurred by it. Binarising keeps whether a neuron fired and \
+                 models exactly that, whatever the gain, while the gain blurs Gaussian NB's \
+                 per-class means and variances and, shared by all neurons, is counted once per \
+                 neuron as if independent. Binarising keeps whether a neuron fired and \
                  drops how often.",
             ),
     );

@@ -861,14 +861,19 @@ fn rare_label(report: &mut Report) -> Result<(), TopicError> {
             .para(format!(
                 "Agitation is rare: {} % of training days and {} % of the {} test days \
                  ({} people in training, {} held out). A classifier that always answers \"no \
-                 agitation\" is right on almost every day and useless. Three real models, \
-                 fitted on the training people with features standardised on their rows, \
-                 at the default threshold P(agitation) ≥ 0.5:",
+                 agitation\" is right on almost every day and useless. Three real models \
+                 ({}), fitted on the training people with features standardised on their \
+                 rows, at the default threshold P(agitation) ≥ 0.5:",
                 fixed(100.0 * prevalence_train, 1),
                 fixed(100.0 * prevalence, 1),
                 test.n_rows(),
                 p_train.len(),
-                p_test.len()
+                p_test.len(),
+                models
+                    .iter()
+                    .map(|(_, spec, _)| format!("`{spec}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
             .table(t)
             .para(format!(
