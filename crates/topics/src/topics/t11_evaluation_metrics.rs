@@ -336,21 +336,21 @@ fn worked_binary(report: &mut Report) -> Result<(), TopicError> {
     );
     let spec_c = get("specificity (TNR)")?;
     report.checks.push(Check::close(
-        "balanced accuracy = (sensitivity + specificity) / 2",
+        "worked example: balanced accuracy = (sensitivity + specificity) / 2",
         ba,
         (r + spec_c) / 2.0,
         1e-12,
         6,
     ));
     report.checks.push(Check::close(
-        "F1 = harmonic mean of precision and recall",
+        "worked example: F1 = harmonic mean of precision and recall",
         f1,
         2.0 * p * r / (p + r),
         1e-12,
         6,
     ));
     report.checks.push(Check::close(
-        "Youden's J = 2 · balanced accuracy − 1",
+        "worked example: Youden's J = 2 · balanced accuracy − 1",
         j,
         2.0 * ba - 1.0,
         1e-12,
@@ -359,14 +359,14 @@ fn worked_binary(report: &mut Report) -> Result<(), TopicError> {
     // PPV + NPV = 2 × macro-averaged precision.
     let markedness = 2.0 * get("macro-averaged precision")? - 1.0;
     report.checks.push(Check::close(
-        "MCC² = Youden's J (informedness) × markedness (PPV + NPV − 1)",
+        "worked example: MCC² = Youden's J (informedness) × markedness (PPV + NPV − 1)",
         get("Matthews correlation")?.powi(2),
         j * markedness,
         1e-12,
         6,
     ));
     report.checks.push(Check::close(
-        "micro-averaged F1 = accuracy (single-label problems)",
+        "worked example: micro-averaged F1 = accuracy (single-label problems)",
         get("micro-averaged F1")?,
         acc,
         1e-12,
@@ -1198,13 +1198,18 @@ fn calibration(
             )
             .table(t)
             .para(format!(
-                "Naive Bayes multiplies per-feature evidence as if it were independent; \
+                "Plain logistic regression's Brier score is only {} below the constant \
+                 forecast's: with {} % positives, most of any score is earned by giving calm \
+                 days small probabilities. \
+                 Naive Bayes multiplies per-feature evidence as if it were independent; \
                  correlated sensor features count the same evidence several times and push its \
                  probabilities towards 0 and 1 ({} % of its test probabilities are below 0.01 \
                  or above 0.99, against {} % of logistic regression's). Balanced class weights \
                  pretend agitation is as common as calm, so every probability is inflated \
                  (mean {} against an observed rate of {}): good for recall at 0.5, wrong as a \
                  risk estimate.",
+                fixed(b_ref - brier[0], 4),
+                fixed(100.0 * observed, 1),
                 fixed(100.0 * extremes[2], 1),
                 fixed(100.0 * extremes[0], 1),
                 fixed(mean_p[1], 3),
