@@ -1,25 +1,19 @@
-//! AdaBoost (SAMME) on weighted linfa-trees trees.
+//! AdaBoost (SAMME) on weighted CART trees ([`crate::tree`]).
 //!
 //! Built here rather than with linfa-ensemble's `AdaBoost`, which resamples the rows by their
 //! weights at every round (randomness scikit-learn does not have) and has no probabilities.
-//! linfa-trees takes sample weights, so each round fits a shallow tree (a stump by default) on
-//! the weighted rows, exactly as scikit-learn's `AdaBoostClassifier` (SAMME): estimator weight
+//! Each round fits a shallow tree (a stump by default) on the weighted rows, exactly as
+//! scikit-learn's `AdaBoostClassifier` (SAMME): estimator weight
 //! `learning_rate · (ln((1 − err)/err) + ln(K − 1))`, misclassified rows up-weighted, stop early
-//! on a perfect round, decision function and probabilities as scikit-learn's. linfa-trees keeps
-//! weights in `f32`, so weighted errors agree with scikit-learn's to about 1e-7, and its split
-//! tie-breaks may differ. linfa-trees decides a leaf's class through a `HashMap`, so a leaf
-//! whose classes weigh the same (common in boosting) could predict either from run to run:
-//! each fitted tree is therefore copied into a [`crate::tree::Tree`] whose leaves take the
-//! heaviest class of their training rows, ties to the smallest code as in scikit-learn.
+//! on a perfect round, decision function and probabilities as scikit-learn's. Split ties go to
+//! the lowest feature index (scikit-learn breaks them in a random feature order).
 
-use linfa::prelude::*;
-use linfa_trees::DecisionTree;
 use ml4ns_data_io::ClassTarget;
-use ndarray::{Array1, Array2, ArrayView2, Ix1};
+use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::error::ModelError;
 use crate::model::{argmax_rows, check_width, softmax, Fitted};
-use crate::tree::Tree;
+use crate::tree::{Tree, TreeParams};
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct AdaBoost {
@@ -55,34 +49,16 @@ pub(crate) fn fit(
         model: name.into(),
         message,
     };
-    let min_leaf = 1e-3_f32.max(n as f32 * 1e-5);
-    let params = DecisionTree::params()
-        .max_depth(Some(max_depth))
-        // Weights sum to n here, but single rows may weigh far less than 1: let almost any
-        // split and leaf through (scikit-learn's min_samples_split=2, min_samples_leaf=1 count
-        // rows). Not quite any: linfa-trees keeps its per-class weights as running f32 sums,
-        // which round; a leaf lighter than their error would score an empty class table and
-        // panic. The floor, 1e-3 of an average row or 1e-5 of the total weight if larger, is
-        // far above that error and far below any leaf that changes a prediction.
-        .min_weight_split(min_leaf)
-        .min_weight_leaf(min_leaf)
-        .min_impurity_decrease(f64::EPSILON);
+    let params = TreeParams {
+        max_depth: Some(max_depth),
+        ..TreeParams::default()
+    };
+    let codes = target.codes.to_vec();
     let mut w = vec![1.0 / n as f64; n];
     let mut trees = Vec::new();
     let mut weights = Vec::new();
     for round in 0..n_estimators {
-        // linfa's min_weight_* are absolute: give the tree weights summing to n.
-        let scaled: Array1<f32> = w.iter().map(|&v| (v * n as f64) as f32).collect();
-        let ds: Dataset<f64, usize, Ix1> =
-            Dataset::new(x.clone(), target.codes.clone()).with_weights(scaled);
-        let fitted = params.fit(&ds).map_err(|e| fit_err(e.to_string()))?;
-        let tree = Tree::from_linfa(
-            &fitted,
-            x.view(),
-            &target.codes,
-            Some(&w),
-            target.classes.len(),
-        );
+        let tree = Tree::fit(x.view(), &codes, Some(&w), target.classes.len(), params);
         let pred = tree.predict(x.view());
         let wrong: Vec<bool> = pred
             .iter()

@@ -1,15 +1,15 @@
-//! Random forest and bagging on linfa-trees.
+//! Random forest and bagging on this crate's CART trees ([`crate::tree`]).
 //!
 //! Built here rather than with linfa-ensemble, whose forest draws each tree's features once
 //! and *with replacement* (so even `feature_proportion(1.0)` drops about a third of them) and
-//! has no probabilities. Each tree here is a linfa-trees CART fitted on a bootstrap sample of
-//! the rows and, for a forest, a random subset of `max_features` features drawn without
-//! replacement. That is a random-subspace forest: scikit-learn redraws the features at every
-//! split, which linfa-trees cannot do, so scores are close to but not the same as
-//! scikit-learn's. Bagging uses every feature. Predictions are majority votes; probabilities
-//! are vote shares. Rows and features are drawn from a SplitMix64 stream of the seed (a
-//! fixed, documented generator), so refits are identical on every machine. Trees are fitted
-//! in parallel once their draws are made.
+//! has no probabilities. A random forest, as scikit-learn's, fits each tree on a bootstrap
+//! sample of the rows and draws `max_features` candidate features at every split. Bagging
+//! uses every feature unless told otherwise. Probabilities are the mean of the trees' leaf
+//! class shares and predictions their argmax (scikit-learn's soft vote). Rows, features and
+//! each tree's seed come from a SplitMix64 stream of the seed (a fixed, documented
+//! generator), drawn sequentially before the trees are fitted in parallel, so refits are
+//! identical on every machine and thread count. The random numbers are not NumPy's, so scores
+//! are close to, not equal to, scikit-learn's.
 //!
 //! Bagging's options follow scikit-learn's `BaggingClassifier`: `bootstrap=false` draws each
 //! tree's `max_samples` fraction of rows without replacement (pasting), `max_features` below
@@ -17,14 +17,13 @@
 //! no bootstrap, Ho's random-subspace method). When trees leave rows out, the fitted model
 //! keeps its out-of-bag accuracy ([`Fitted::oob_score`]).
 
-use linfa::prelude::*;
-use linfa_trees::DecisionTree;
 use ml4ns_data_io::ClassTarget;
-use ndarray::{Array1, Array2, ArrayView2, Axis, Ix1};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 
 use crate::error::ModelError;
 use crate::model::{argmax_rows, check_width, Fitted};
+use crate::tree::{Stream, Tree, TreeParams};
 
 /// How many features each tree sees.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,31 +90,10 @@ pub(crate) struct ForestParams {
     pub max_depth: Option<usize>,
     pub max_features: MaxFeatures,
     pub sampling: RowSampling,
+    /// Draw `max_features` at every split (random forest) instead of once per tree (bagging's
+    /// random subspaces).
+    pub per_split: bool,
     pub seed: u64,
-}
-
-/// A minimal seeded stream (SplitMix64): trees draw rows and features from it.
-struct Stream(u64);
-
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform on 0..n (n ≥ 1), by rejection.
-    fn below(&mut self, n: usize) -> usize {
-        let n = n as u64;
-        let zone = u64::MAX - u64::MAX % n;
-        loop {
-            let v = self.next();
-            if v < zone {
-                return (v % n) as usize;
-            }
-        }
-    }
 }
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -139,7 +117,7 @@ pub(crate) fn fit(
     // Draw every tree's rows and features first, from one sequential stream; then fit the
     // trees in parallel (rayon), collected in draw order, so results do not depend on the
     // number of threads.
-    let draws: Vec<(Vec<usize>, Vec<usize>)> = (0..params.n_trees)
+    let draws: Vec<(Vec<usize>, Vec<usize>, u64)> = (0..params.n_trees)
         .map(|_| {
             let rows: Vec<usize> = if params.sampling.bootstrap {
                 (0..m).map(|_| stream.below(n)).collect()
@@ -150,46 +128,50 @@ pub(crate) fn fit(
                 r.sort_unstable();
                 r
             };
-            let mut features = partial_shuffle(p, k, &mut stream);
-            features.sort_unstable();
-            (rows, features)
+            let features = if params.per_split {
+                (0..p).collect()
+            } else {
+                let mut f = partial_shuffle(p, k, &mut stream);
+                f.sort_unstable();
+                f
+            };
+            (rows, features, stream.next())
         })
         .collect();
     // Out-of-bag votes: for each training row, the classes predicted by trees that did not
     // draw it.
     let in_bag: Vec<Vec<bool>> = draws
         .iter()
-        .map(|(rows, _)| {
+        .map(|(rows, _, _)| {
             let mut b = vec![false; n];
             rows.iter().for_each(|&r| b[r] = true);
             b
         })
         .collect();
+    let n_classes = classes.classes.len();
+    let codes = classes.codes.to_vec();
     let members = draws
         .into_par_iter()
-        .map(|(rows, features)| -> Result<Member, ModelError> {
-            let xs = x.select(Axis(0), &rows).select(Axis(1), &features);
-            let ys: Array1<usize> = rows.iter().map(|&r| classes.codes[r]).collect();
-            let ds: Dataset<f64, usize, Ix1> = Dataset::new(xs, ys);
-            let fitted = DecisionTree::params()
-                .max_depth(params.max_depth)
-                .min_impurity_decrease(f64::EPSILON)
-                .fit(&ds)
-                .map_err(|e| ModelError::Fit {
-                    model: name.into(),
-                    message: e.to_string(),
-                })?;
-            let tree = crate::tree::Tree::from_linfa(
-                &fitted,
-                ds.records().view(),
-                ds.targets(),
-                None,
-                classes.classes.len(),
-            );
-            Ok(Member { features, tree })
-        })
+        .map(
+            |(rows, features, tree_seed)| -> Result<Member, ModelError> {
+                let xs = x.select(Axis(0), &rows).select(Axis(1), &features);
+                let ys: Vec<usize> = rows.iter().map(|&r| codes[r]).collect();
+                let tree = Tree::fit(
+                    xs.view(),
+                    &ys,
+                    None,
+                    n_classes,
+                    TreeParams {
+                        max_depth: params.max_depth,
+                        max_features: params.per_split.then_some(k),
+                        seed: tree_seed,
+                        ..TreeParams::default()
+                    },
+                );
+                Ok(Member { features, tree })
+            },
+        )
         .collect::<Result<Vec<_>, _>>()?;
-    let n_classes = classes.classes.len();
     let mut oob_votes = Array2::<f64>::zeros((n, n_classes));
     for (member, bag) in members.iter().zip(&in_bag) {
         let out: Vec<usize> = (0..n).filter(|&i| !bag[i]).collect();
@@ -197,8 +179,11 @@ pub(crate) fn fit(
             continue;
         }
         let sub = x.select(Axis(0), &out).select(Axis(1), &member.features);
-        for (&i, &c) in out.iter().zip(member.tree.predict(sub.view()).iter()) {
-            oob_votes[[i, c]] += 1.0;
+        let proba = member.tree.predict_proba(sub.view(), n_classes);
+        for (row, &i) in out.iter().enumerate() {
+            for c in 0..n_classes {
+                oob_votes[[i, c]] += proba[[row, c]];
+            }
         }
     }
     let scored: Vec<usize> = (0..n).filter(|&i| oob_votes.row(i).sum() > 0.0).collect();
@@ -248,10 +233,7 @@ impl Forest {
         let mut votes = Array2::zeros((x.nrows(), self.n_classes));
         for m in &self.members {
             let sub = x.select(Axis(1), &m.features);
-            let pred = m.tree.predict(sub.view());
-            for (i, c) in pred.iter().enumerate() {
-                votes[[i, *c]] += 1.0;
-            }
+            votes += &m.tree.predict_proba(sub.view(), self.n_classes);
         }
         Ok(votes / self.members.len() as f64)
     }

@@ -510,32 +510,23 @@ impl Model {
                 min_leaf,
             } => {
                 let classes = target.classes().expect("classification checked above");
-                let ds: Dataset<f64, usize, Ix1> = Dataset::new(x, classes.codes.clone())
-                    .with_feature_names(table.feature_names.clone());
-                let quality = if *entropy {
-                    linfa_trees::SplitQuality::Entropy
-                } else {
-                    linfa_trees::SplitQuality::Gini
-                };
-                let m = linfa_trees::DecisionTree::params()
-                    .split_quality(quality)
-                    .max_depth(*max_depth)
-                    .min_weight_split(*min_split as f32)
-                    .min_weight_leaf(*min_leaf as f32)
-                    // scikit-learn's default is 0; linfa's 1e-5 (and it accepts no less than ε)
-                    // stops some pure-leaf splits early.
-                    .min_impurity_decrease(f64::EPSILON)
-                    .fit(&ds)
-                    .map_err(|e| self.fit_err(e))?;
+                let codes = classes.codes.to_vec();
                 Ok(Box::new(TreeModel {
                     name,
-                    tree: crate::tree::Tree::from_linfa(
-                        &m,
-                        ds.records().view(),
-                        ds.targets(),
+                    tree: crate::tree::Tree::fit(
+                        x.view(),
+                        &codes,
                         None,
                         classes.classes.len(),
+                        crate::tree::TreeParams {
+                            entropy: *entropy,
+                            max_depth: *max_depth,
+                            min_samples_split: *min_split,
+                            min_samples_leaf: *min_leaf,
+                            ..crate::tree::TreeParams::default()
+                        },
                     ),
+                    n_classes: classes.classes.len(),
                     n_features,
                 }))
             }
@@ -569,6 +560,7 @@ impl Model {
                         max_depth: *max_depth,
                         max_features: *max_features,
                         sampling: *sampling,
+                        per_split: name == "random_forest",
                         seed: *seed,
                     },
                 )
@@ -1007,6 +999,8 @@ where
 pub(crate) struct TreeModel {
     name: String,
     tree: crate::tree::Tree,
+    #[serde(default)]
+    n_classes: usize,
     n_features: usize,
 }
 
@@ -1019,9 +1013,14 @@ impl Fitted for TreeModel {
         Ok(self.tree.predict(x).into_iter().map(|c| c as f64).collect())
     }
 
-    /// linfa's importances: each feature's mean impurity decrease over its splits,
-    /// normalised to sum to 1 (scikit-learn weights decreases by node size instead); all
-    /// zeros for a tree without splits.
+    /// The class shares of the training rows in each row's leaf.
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
+        check_width(&self.name, &x, self.n_features)?;
+        Ok(Some(self.tree.predict_proba(x, self.n_classes)))
+    }
+
+    /// scikit-learn's importances: each feature's total weighted impurity decrease,
+    /// normalised to sum to 1; all zeros for a tree without splits.
     fn feature_importance(&self) -> Option<Vec<f64>> {
         Some(self.tree.importance().to_vec())
     }

@@ -124,13 +124,13 @@ pub const MODELS: &[ModelInfo] = &[
             ("min_samples_split", "2"),
             ("min_samples_leaf", "1"),
         ],
-        summary: "CART decision tree, gini or entropy (linfa-trees)",
+        summary: "CART decision tree, gini or entropy, grown as scikit-learn grows it (deterministic, f64); leaf class shares as probabilities",
     },
     ModelInfo {
         name: "random_forest",
         task: Task::Classification,
         keys: &[("n_trees", "100"), ("max_depth", "none"), ("max_features", "sqrt"), ("seed", "0")],
-        summary: "random-subspace forest of linfa-trees CARTs on bootstrap samples, seeded; out-of-bag accuracy",
+        summary: "random forest: CARTs on bootstrap samples, max_features drawn at every split, seeded; out-of-bag accuracy",
     },
     ModelInfo {
         name: "bagging",
@@ -143,13 +143,13 @@ pub const MODELS: &[ModelInfo] = &[
             ("max_features", "all"),
             ("seed", "0"),
         ],
-        summary: "bagged linfa-trees CARTs, seeded: bootstrap (bagging) or not (pasting) on a max_samples fraction of rows, max_features per tree (random subspaces); out-of-bag accuracy",
+        summary: "bagged CARTs, seeded: bootstrap (bagging) or not (pasting) on a max_samples fraction of rows, max_features per tree (random subspaces); out-of-bag accuracy",
     },
     ModelInfo {
         name: "adaboost",
         task: Task::Classification,
         keys: &[("n_estimators", "50"), ("learning_rate", "1.0"), ("max_depth", "1")],
-        summary: "AdaBoost (SAMME, as scikit-learn) on weighted linfa-trees stumps",
+        summary: "AdaBoost (SAMME, as scikit-learn) on weighted CART stumps",
     },
     ModelInfo {
         name: "knn",

@@ -40,7 +40,7 @@ const METHODS: [(&str, &str, &str); 7] = [
     ),
     (
         "random forest",
-        "100 trees, bootstrap rows, √p features per tree",
+        "100 trees, bootstrap rows, √p candidate features at every split",
         "random_forest:n_trees=100,seed=0",
     ),
     (
@@ -73,10 +73,9 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
          - Noisy `moons` (noise 0.35) for the variance experiment: 30 independent training \
          sets of 200 points (seeds {seed}+1 … {seed}+30), each model scored on one fixed test \
          set of 2,000 points (seed {seed}+1000).\n\
-         - Trees are linfa-trees CARTs. Bagging-style ensembles and the forest draw rows and \
-         features per tree (a forest here is a random-subspace forest: scikit-learn redraws the \
-         features at every split, which linfa-trees cannot), so scores are close to, not equal \
-         to, scikit-learn's.\n",
+         - Trees are this project's CARTs, grown as scikit-learn grows them. The ensembles \
+         draw rows, features and per-split feature candidates from their own seeded stream, \
+         not NumPy's, so scores are close to, not equal to, scikit-learn's.\n",
         seed = synth::COMMITTED_SEED
     );
 
@@ -274,11 +273,12 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         Section::new("Ways to build an ensemble")
             .para(format!(
                 "Every ensemble here combines trees that see different versions of the training \
-                 set, by majority vote (AdaBoost: a weighted vote of trees fitted in sequence, \
+                 set, by averaging their class probabilities (AdaBoost: a weighted vote of trees fitted in sequence, \
                  each on rows re-weighted towards the previous trees' mistakes). Bagging draws \
                  rows with replacement; pasting without (here half of them, test accuracy {}); \
                  random subspaces keep every row but show each tree half the features; random \
-                 patches do both; the random forest adds √p features per tree to the bootstrap. \
+                 patches do both; the random forest draws √p candidate features afresh at every split of \
+                 every bootstrap tree. \
                  The out-of-bag column scores each training row by the trees that did not draw \
                  it: a validation estimate from the training rows alone.",
                 fixed(pasting_acc, 3)

@@ -209,7 +209,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         3,
     ));
     report.metrics.push(Metric::new(
-        &format!("honest balanced accuracy, {}", winner.0),
+        format!("honest balanced accuracy, {}", winner.0),
         winner.2,
         3,
     ));
