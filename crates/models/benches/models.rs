@@ -12,9 +12,7 @@
 //! matrix: 80 GB at 100k rows), degree-2 polynomial features (495 columns), DBSCAN and the
 //! diffusion map (a dense n × n kernel as well), and the tree ensembles, which are also small
 //! (20 forest trees, 10 bagged trees, 10 boosting rounds; the scikit-learn script fits the
-//! same): linfa-trees scans every row of the training set at every node, so one tree takes
-//! about half a second on 10k rows and over a minute on 100k, and criterion times every
-//! benchmark at least 10 times.
+//! same), since criterion times every benchmark at least 10 times.
 
 use std::hint::black_box;
 use std::time::Duration;
