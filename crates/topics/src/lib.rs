@@ -144,6 +144,11 @@ pub fn registry() -> Vec<Topic> {
             title: "Model selection",
             run: t19_model_selection::run,
         },
+        Topic {
+            id: "22-convolution",
+            title: "Convolution",
+            run: t22_convolution::run,
+        },
     ]
 }
 
