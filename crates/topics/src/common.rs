@@ -88,6 +88,15 @@ pub fn standardise_all(t: &Table) -> Table {
     out
 }
 
+/// The range of column `j`, widened by `pad` of its width on each side (plot limits).
+pub fn padded_range(x: &Array2<f64>, j: usize, pad: f64) -> (f64, f64) {
+    let col = x.column(j);
+    let lo = col.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let w = pad * (hi - lo);
+    (lo - w, hi + w)
+}
+
 /// Keep the named feature columns, in this order.
 pub fn select_features(t: &Table, names: &[&str]) -> Result<Table, TopicError> {
     let idx: Vec<usize> = names

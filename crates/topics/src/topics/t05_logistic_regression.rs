@@ -363,12 +363,5 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
 }
 
 fn range(x: &Array2<f64>, j: usize) -> (f64, f64) {
-    let lo = x.column(j).iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = x
-        .column(j)
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let pad = 0.05 * (hi - lo);
-    (lo - pad, hi + pad)
+    crate::common::padded_range(x, j, 0.05)
 }

@@ -78,16 +78,8 @@ fn accuracy(f: &dyn Fitted, t: &Table) -> Result<f64, TopicError> {
     Ok(m::accuracy(&codes(t)?, &predict_codes(f, t.x.view())?)?)
 }
 
-/// Data range of column `j`, padded by 8 %.
 fn range(x: &Array2<f64>, j: usize) -> (f64, f64) {
-    let lo = x.column(j).iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = x
-        .column(j)
-        .iter()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let pad = 0.08 * (hi - lo);
-    (lo - pad, hi + pad)
+    crate::common::padded_range(x, j, 0.08)
 }
 
 /// Cell centres of an `nx × ny` grid over the data's range, row-major from the lowest y.
