@@ -145,6 +145,11 @@ pub fn registry() -> Vec<Topic> {
             run: t19_model_selection::run,
         },
         Topic {
+            id: "20-neural-networks",
+            title: "Neural networks",
+            run: t20_neural_networks::run,
+        },
+        Topic {
             id: "22-convolution",
             title: "Convolution",
             run: t22_convolution::run,

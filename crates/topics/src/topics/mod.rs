@@ -19,4 +19,5 @@ pub mod t16_clustering;
 pub mod t17_imbalanced_data;
 pub mod t18_overfitting;
 pub mod t19_model_selection;
+pub mod t20_neural_networks;
 pub mod t22_convolution;
