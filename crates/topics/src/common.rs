@@ -59,6 +59,11 @@ pub fn predict_codes(f: &dyn Fitted, x: ArrayView2<f64>) -> Result<Vec<usize>, T
     Ok(f.predict(x)?.iter().map(|&v| v as usize).collect())
 }
 
+/// Accuracy of a fitted classifier on a table's rows.
+pub fn accuracy(f: &dyn Fitted, t: &Table) -> Result<f64, TopicError> {
+    Ok(m::accuracy(&codes(t)?, &predict_codes(f, t.x.view())?)?)
+}
+
 /// A confusion matrix as `[[a,b],[c,d]]`, as NumPy prints it without spaces.
 pub fn matrix_text(cm: &m::ConfusionMatrix) -> String {
     let rows: Vec<String> = cm

@@ -348,7 +348,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         ID,
         "breast cancer, raw features 0–1, no penalty: accuracy",
         "0.947",
-        m::accuracy(&codes(&test)?, &predict_codes(f.as_ref(), test.x.view())?)?,
+        crate::common::accuracy(f.as_ref(), &test)?,
         5e-4,
     ));
     report.sections.push(Section::text(

@@ -6,10 +6,9 @@ use ml4ns_data_io::{synth, Table};
 use ml4ns_models::{polynomial_features, Fitted};
 use ml4ns_reporting::figure::{Regions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Report, Section, Table as T};
-use ml4ns_validation::metrics as m;
 use ndarray::Array2;
 
-use crate::common::{codes, fit, one_split, predict_codes, train_test};
+use crate::common::{accuracy, codes, fit, one_split, predict_codes, train_test};
 use crate::{Context, TopicError};
 
 const ID: &str = "12-kernels";
@@ -125,13 +124,6 @@ fn gram_gap(
 fn rbf(a: &[f64], b: &[f64]) -> f64 {
     let d2: f64 = a.iter().zip(b).map(|(u, v)| (u - v) * (u - v)).sum();
     (-RBF_GAMMA * d2).exp()
-}
-
-fn accuracy(f: &dyn Fitted, test: &Table) -> Result<f64, TopicError> {
-    Ok(m::accuracy(
-        &codes(test)?,
-        &predict_codes(f, test.x.view())?,
-    )?)
 }
 
 /// Points of one ring, as (column a, column b) of `x`.

@@ -6,12 +6,11 @@ use ml4ns_data_io::{classic, synth, Table};
 use ml4ns_models::{Fitted, Model, Pipeline, SavedModel, Scaling};
 use ml4ns_reporting::figure::{LineOptions, Regions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Replication, Report, Section, Table as T};
-use ml4ns_validation::metrics as m;
 use ml4ns_validation::selection::{cross_validate, splits_for, Scoring};
 use ml4ns_validation::Cv;
 use ndarray::{Array2, ArrayView2};
 
-use crate::common::{codes, one_split, predict_codes, select_features, train_test};
+use crate::common::{accuracy, codes, one_split, predict_codes, select_features, train_test};
 use crate::{Context, TopicError};
 
 const ID: &str = "13-svm";
@@ -72,10 +71,6 @@ fn n_support(alpha: &[f64]) -> usize {
 
 fn fit(spec: &str, train: &Table) -> Result<Box<dyn Fitted>, TopicError> {
     Ok(Model::parse(spec)?.fit(train)?)
-}
-
-fn accuracy(f: &dyn Fitted, t: &Table) -> Result<f64, TopicError> {
-    Ok(m::accuracy(&codes(t)?, &predict_codes(f, t.x.view())?)?)
 }
 
 fn range(x: &Array2<f64>, j: usize) -> (f64, f64) {

@@ -8,12 +8,11 @@ use ml4ns_data_io::{synth, Table};
 use ml4ns_models::{Fitted, Model};
 use ml4ns_reporting::figure::{LineOptions, Regions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Replication, Report, Section, Table as T};
-use ml4ns_validation::metrics as m;
 use ml4ns_validation::selection::{cross_validate, splits_for, Scoring};
 use ml4ns_validation::Cv;
 use ndarray::{Array2, ArrayView1};
 
-use crate::common::{codes, one_split, predict_codes, train_test};
+use crate::common::{accuracy, codes, one_split, predict_codes, train_test};
 use crate::{Context, TopicError};
 
 const ID: &str = "14-decision-trees";
@@ -352,10 +351,6 @@ fn stability_check(report: &mut Report, used: &[Fit]) -> Result<(), TopicError> 
 
 fn fit(spec: &str, train: &Table) -> Result<Box<dyn Fitted>, TopicError> {
     Ok(Model::parse(spec)?.fit(train)?)
-}
-
-fn accuracy(f: &dyn Fitted, t: &Table) -> Result<f64, TopicError> {
-    Ok(m::accuracy(&codes(t)?, &predict_codes(f, t.x.view())?)?)
 }
 
 /// The fitted tree's rules, parsed.

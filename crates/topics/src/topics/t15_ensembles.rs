@@ -1,14 +1,14 @@
 //! 15 — ensembles: bagging, pasting, random subspaces, random forests and AdaBoost; the
 //! out-of-bag estimate; how many trees; and why averaging trees lowers variance.
 
-use ml4ns_data_io::{classic, synth, Table};
+use ml4ns_data_io::{classic, synth};
 use ml4ns_models::Model;
 use ml4ns_reporting::figure::{LineOptions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Report, Section, Table as T};
 use ml4ns_validation::selection::{cross_validate, mean_std, splits_for, Scoring};
-use ml4ns_validation::{metrics as m, Cv};
+use ml4ns_validation::Cv;
 
-use crate::common::{codes, fit, one_split, predict_codes, train_test};
+use crate::common::{accuracy, fit, one_split, train_test};
 use crate::{Context, TopicError};
 
 const ID: &str = "15-ensembles";
@@ -50,14 +50,6 @@ const METHODS: [(&str, &str, &str); 7] = [
     ),
 ];
 
-fn accuracy_on(spec: &str, train: &Table, test: &Table) -> Result<f64, TopicError> {
-    let f = fit(spec, train)?;
-    Ok(m::accuracy(
-        &codes(test)?,
-        &predict_codes(f.as_ref(), test.x.view())?,
-    )?)
-}
-
 /// Produce the report.
 pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     let mut report = Report::new(
@@ -95,10 +87,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     let mut results: Vec<(&str, f64, f64, Option<f64>)> = Vec::new();
     for (name, what, spec) in METHODS {
         let fitted = fit(spec, &train)?;
-        let test_acc = m::accuracy(
-            &codes(&test)?,
-            &predict_codes(fitted.as_ref(), test.x.view())?,
-        )?;
+        let test_acc = accuracy(fitted.as_ref(), &test)?;
         let oob = fitted.oob_score();
         let model = Model::parse(spec)?;
         let cv = cross_validate(&model, &bc, &splits, &[Scoring::Accuracy])?;
@@ -159,7 +148,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     let mut trees_table = T::new(["trees", "test accuracy", "out-of-bag accuracy"]);
     for &n in &sizes {
         let f = fit(&format!("random_forest:n_trees={n},seed=0"), &train)?;
-        let acc = m::accuracy(&codes(&test)?, &predict_codes(f.as_ref(), test.x.view())?)?;
+        let acc = accuracy(f.as_ref(), &test)?;
         let oob = f
             .oob_score()
             .ok_or("a bootstrap forest has out-of-bag rows")?;
@@ -205,10 +194,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         for r in 1..=30u64 {
             let tr = synth::moons(200, 0.35, synth::COMMITTED_SEED + r).table()?;
             let f = fit(spec, &tr)?;
-            accs.push(m::accuracy(
-                &codes(&test_set)?,
-                &predict_codes(f.as_ref(), test_set.x.view())?,
-            )?);
+            accs.push(accuracy(f.as_ref(), &test_set)?);
             // A tree's vote is its prediction (an unrestricted tree's leaves are pure); the
             // forest's is its share of tree votes.
             p1.push(match f.predict_proba(test_set.x.view())? {
@@ -263,11 +249,11 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         ("tree", tree_v.1),
         3,
     ));
-    let pasting_acc = accuracy_on(
-        "bagging:n_trees=50,bootstrap=false,max_samples=0.5,seed=0",
-        &train,
-        &test,
-    )?;
+    let pasting_acc = results
+        .iter()
+        .find(|r| r.0 == "pasting")
+        .expect("listed above")
+        .1;
 
     report.sections.push(
         Section::new("Ways to build an ensemble")

@@ -9,6 +9,7 @@ use ml4ns_neural::{
 };
 use ml4ns_reporting::figure::{LineOptions, Regions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Report, Section, Table as T};
+use ml4ns_validation::metrics as m;
 use ndarray::{Array1, Array2, Axis};
 
 use crate::common::{codes, one_split, padded_range, train_test};
@@ -78,10 +79,6 @@ fn train_config(optimizer: Optimizer, lr: f64, epochs: usize) -> TrainConfig {
         seed: 0,
         ..TrainConfig::default()
     }
-}
-
-fn accuracy(pred: &Array1<usize>, y: &[usize]) -> f64 {
-    pred.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len() as f64
 }
 
 /// Produce the report.
@@ -297,8 +294,8 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         let net = Mlp::new(&[2, 16, 16, 2], act, 1, &device)?;
         let t = fit(net, &tr, None, &train_config(Optimizer::Adam, 0.01, 100))?;
         let loss = t.history.train_loss[t.history.train_loss.len() - 1];
-        let acc_tr = accuracy(&t.model.predict(train.x.view())?, &ytr);
-        let acc_te = accuracy(&t.model.predict(test.x.view())?, &yte);
+        let acc_tr = m::accuracy(&ytr, &t.model.predict(train.x.view())?.to_vec())?;
+        let acc_te = m::accuracy(&yte, &t.model.predict(test.x.view())?.to_vec())?;
         net_table.push([
             name.to_string(),
             fixed(loss, 4),
@@ -316,10 +313,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     ));
     // The best a flexible model does on these points: an RBF SVM on the same split.
     let svm = crate::common::fit("svm:kernel=rbf", &train)?;
-    let svm_acc = accuracy(
-        &Array1::from(crate::common::predict_codes(svm.as_ref(), test.x.view())?),
-        &yte,
-    );
+    let svm_acc = crate::common::accuracy(svm.as_ref(), &test)?;
     report.checks.push(Check::at_least(
         "the ReLU network is as good as an RBF SVM on the same split (test accuracy minus the \
          SVM's)",
