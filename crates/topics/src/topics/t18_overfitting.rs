@@ -136,13 +136,13 @@ fn descent(
     let mut b = 0.0;
     let (mut train_mse, mut val_mse) = (Vec::new(), Vec::new());
     for epoch in 0..=epochs {
+        // Training residuals serve both the recorded error and the gradient.
+        let r = a.dot(&w) + b - &yt;
         if epoch % record_every == 0 {
-            let rt = a.dot(&w) + b - &yt;
             let rv = v.dot(&w) + b - &yv;
-            train_mse.push(rt.dot(&rt) / n);
+            train_mse.push(r.dot(&r) / n);
             val_mse.push(rv.dot(&rv) / yv.len() as f64);
         }
-        let r = a.dot(&w) + b - &yt;
         let gw = a.t().dot(&r) * (2.0 / n);
         let gb = 2.0 * r.sum() / n;
         w = w - gw * lr;
