@@ -11,6 +11,7 @@
 
 mod bench;
 mod cohorts;
+mod images;
 mod rng;
 mod toy;
 
@@ -20,6 +21,7 @@ pub use cohorts::{
     cognitive_risk, concentric_rings, dementia_severity, inhome_monitoring, parkinsons_wearables,
     CognitiveRiskTruth, COGNITIVE_RISK_TRUTH, INHOME_AGITATION_DRIVERS, SEVERITY_LEVELS,
 };
+pub use images::{brain_slices, BrainSliceSpec, ImageSet};
 pub use rng::{sigmoid, SynthRng};
 pub use toy::{blobs, circles, classification, moons, ClassificationSpec};
 
