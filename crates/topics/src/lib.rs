@@ -150,9 +150,49 @@ pub fn registry() -> Vec<Topic> {
             run: t20_neural_networks::run,
         },
         Topic {
+            id: "21-images-as-vectors",
+            title: "Images as vectors",
+            run: t21_images_as_vectors::run,
+        },
+        Topic {
             id: "22-convolution",
             title: "Convolution",
             run: t22_convolution::run,
+        },
+        Topic {
+            id: "23-lenet5",
+            title: "LeNet-5",
+            run: t23_lenet5::run,
+        },
+        Topic {
+            id: "24-autoencoder",
+            title: "Autoencoders",
+            run: t24_autoencoder::run,
+        },
+        Topic {
+            id: "25-neuro-inspired",
+            title: "Neuroscience-inspired models",
+            run: t25_neuro_inspired::run,
+        },
+        Topic {
+            id: "26-parkinsons-wearables",
+            title: "Parkinson's disease from wearables",
+            run: t26_parkinsons_wearables::run,
+        },
+        Topic {
+            id: "27-dementia-monitoring",
+            title: "Dementia monitoring with explanations",
+            run: t27_dementia_monitoring::run,
+        },
+        Topic {
+            id: "28-dementia-severity",
+            title: "Dementia severity over time",
+            run: t28_dementia_severity::run,
+        },
+        Topic {
+            id: "29-responsible-ml",
+            title: "Responsible machine learning",
+            run: t29_responsible_ml::run,
         },
     ]
 }
