@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub mod figure;
+mod image;
 
 pub use figure::Figure;
 

@@ -148,7 +148,7 @@ pub fn brain_slices(spec: &BrainSliceSpec, seed: u64) -> ImageSet {
     let k = spec.classes.len().max(1);
     let n = spec.n_per_class * spec.classes.len();
     let size = spec.size;
-    let mut rng = SynthRng::new(seed, 0x6272_6169_6e);
+    let mut rng = SynthRng::new(seed, 0x0062_7261_696e);
     let mut images = Array2::zeros((n, size * size));
     let mut labels = Vec::with_capacity(n);
     let mut atrophy = Vec::with_capacity(n);
