@@ -8,11 +8,16 @@
 //!   section of `datasets/SOURCES.md`; with `--check`, regenerate in memory and fail if a
 //!   committed file differs by a byte.
 //! * `check-reports`: run everything in memory and fail if `reports/` differs from it.
-//! * `bench [validation|models|all]`: the criterion benchmarks. `validation`: splitting and
-//!   metrics on 10⁶ rows. `models`: each model family fitted on 10k and 100k rows
+//! * `bench [validation|models|neural|all]`: the criterion benchmarks. `validation`:
+//!   splitting and metrics on 10⁶ rows. `models`: each model family fitted on 10k and 100k rows
 //!   (`cargo bench -p ml4ns-models`), then, when a Python with scikit-learn is available, the
 //!   scikit-learn equivalents on the same rows (`scripts/bench/sklearn_models.py`) and a table
 //!   of the time ratios (also written to `target/bench/models.md`).
+//! * `bench neural`: one LeNet-5 training epoch on the digits (`cargo bench -p ml4ns-neural
+//!   --bench lenet`), then, when a Python with torch is available, the same epoch in PyTorch
+//!   on the CPU with one thread and with its default thread count
+//!   (`scripts/bench/torch_lenet.py`), and a table of the ratios (also written to
+//!   `target/bench/neural.md`). `all` runs the three suites.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -53,10 +58,12 @@ enum Command {
     },
     /// Run everything in memory and fail if reports/ differs from what is committed.
     CheckReports,
-    /// Run the criterion benchmarks; `models` also times scikit-learn on the same rows.
+    /// Run the criterion benchmarks; `models` also times scikit-learn on the same rows,
+    /// `neural` PyTorch on the same epoch.
     Bench {
         /// validation (splitting and metrics on 10^6 rows), models (fits on 10k/100k rows,
-        /// beside scikit-learn), or all.
+        /// beside scikit-learn), neural (one LeNet-5 epoch on the digits, beside PyTorch), or
+        /// all.
         #[arg(value_enum, default_value_t = Suite::All)]
         suite: Suite,
         /// Row counts for the model benchmarks.
@@ -69,6 +76,10 @@ enum Command {
         /// when it exists, else python3).
         #[arg(long)]
         python: Option<String>,
+        /// Python with torch for `neural` (default: $ML4NS_TORCH_PYTHON, else
+        /// .venv-torch/bin/python when it exists, else python3).
+        #[arg(long)]
+        torch_python: Option<String>,
         /// Do not rerun our benchmarks: tabulate the criterion results already on disk (for
         /// instance to time only scikit-learn again).
         #[arg(long)]
@@ -96,18 +107,27 @@ fn main() -> ExitCode {
             sizes,
             families,
             python,
+            torch_python,
             skip_ours,
         } => {
             let validation = (matches!(suite, Suite::Validation | Suite::All) && !skip_ours)
                 .then(|| cargo_bench("ml4ns-validation", "validation", &[]))
                 .transpose();
-            validation.and_then(|_| {
-                if matches!(suite, Suite::Models | Suite::All) {
-                    bench_models(&sizes, &families, python.as_deref(), skip_ours)
-                } else {
-                    Ok(())
-                }
-            })
+            validation
+                .and_then(|_| {
+                    if matches!(suite, Suite::Models | Suite::All) {
+                        bench_models(&sizes, &families, python.as_deref(), skip_ours)
+                    } else {
+                        Ok(())
+                    }
+                })
+                .and_then(|_| {
+                    if matches!(suite, Suite::Neural | Suite::All) {
+                        bench_neural(torch_python.as_deref(), skip_ours)
+                    } else {
+                        Ok(())
+                    }
+                })
         }
     };
     match result {
@@ -343,6 +363,7 @@ fn list_files(dir: &Path) -> Result<Vec<String>> {
 enum Suite {
     Validation,
     Models,
+    Neural,
     All,
 }
 
@@ -494,6 +515,133 @@ fn bench_models(
         "written to {} (medians; whole fits, data in memory)",
         out.display()
     );
+    Ok(())
+}
+
+/// Criterion's median estimate (in seconds) for `group/bench`, if that benchmark has run.
+fn criterion_median(group: &str, bench: &str) -> Result<Option<f64>> {
+    let est = target_dir()
+        .join("criterion")
+        .join(group)
+        .join(bench)
+        .join("new")
+        .join("estimates.json");
+    let Ok(text) = std::fs::read_to_string(&est) else {
+        return Ok(None);
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", est.display()))?;
+    Ok(v["median"]["point_estimate"].as_f64().map(|ns| ns * 1e-9))
+}
+
+/// One row of the LeNet-5 comparison: who, threads, wall and CPU seconds per epoch.
+struct EpochRow {
+    label: String,
+    threads: String,
+    wall: f64,
+    cpu: Option<f64>,
+}
+
+/// One LeNet-5 epoch on the digits: ours through criterion (wall clock and, on Linux, the
+/// thread's CPU time), PyTorch's through `scripts/bench/torch_lenet.py`, one table.
+fn bench_neural(python: Option<&str>, skip_ours: bool) -> Result<()> {
+    if !skip_ours {
+        cargo_bench("ml4ns-neural", "lenet", &[])?;
+    }
+    let Some(ours_wall) = criterion_median("lenet5", "digits_epoch")? else {
+        bail!("no criterion result for lenet5/digits_epoch: run `cargo xtask bench neural`");
+    };
+    let ours = EpochRow {
+        label: "ml4ns-neural (burn flex)".into(),
+        threads: "1".into(),
+        wall: ours_wall,
+        cpu: criterion_median("lenet5_cpu", "digits_epoch")?,
+    };
+
+    let python = python
+        .map(str::to_string)
+        .or_else(|| std::env::var("ML4NS_TORCH_PYTHON").ok())
+        .unwrap_or_else(|| {
+            let venv = root().join(".venv-torch/bin/python");
+            if venv.exists() {
+                venv.to_string_lossy().into_owned()
+            } else {
+                "python3".into()
+            }
+        });
+    let has_torch = std::process::Command::new(&python)
+        .args(["-c", "import torch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut rows = vec![ours];
+    if has_torch {
+        let out = std::process::Command::new(&python)
+            .current_dir(root())
+            .arg("scripts/bench/torch_lenet.py")
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .context("running scripts/bench/torch_lenet.py")?;
+        if !out.status.success() {
+            bail!("scripts/bench/torch_lenet.py failed ({})", out.status);
+        }
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .with_context(|| format!("unexpected line from the torch script: {line}"))?;
+            let (Some(wall), Some(threads)) = (v["torch_seconds"].as_f64(), v["threads"].as_u64())
+            else {
+                continue;
+            };
+            let version = v["torch"].as_str().unwrap_or("?");
+            let threads = if v["default_threads"].as_bool() == Some(true) {
+                format!("{threads} (default)")
+            } else {
+                threads.to_string()
+            };
+            rows.push(EpochRow {
+                label: format!("PyTorch {version}"),
+                threads,
+                wall,
+                cpu: v["cpu_seconds"].as_f64(),
+            });
+        }
+    } else {
+        eprintln!(
+            "note: no torch for {python}; for the comparison run\n  python3 -m venv .venv-torch && .venv-torch/bin/pip install -r scripts/bench/requirements-torch.txt\n(PyPI's Linux wheel brings CUDA libraries: about 3 GB to download; nothing else needs torch)"
+        );
+    }
+
+    let cell = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.4}"));
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+        _ => "–".into(),
+    };
+    let mut table = String::from(
+        "| implementation | threads | epoch, wall (s) | epoch, CPU (s) | ml4ns / this, wall | ml4ns / this, CPU |\n|---|---|---:|---:|---:|---:|\n",
+    );
+    for row in &rows {
+        table.push_str(&format!(
+            "| {} | {} | {:.4} | {} | {} | {} |\n",
+            row.label,
+            row.threads,
+            row.wall,
+            cell(row.cpu),
+            ratio(Some(rows[0].wall), Some(row.wall)),
+            ratio(rows[0].cpu, row.cpu),
+        ));
+    }
+    table.push_str(
+        "\nOne epoch of LeNet-5 on the first 1,437 digits (32×32, batches of 32, Adam 1e-3), \
+         from a fresh network; medians. CPU: the thread's CPU time for ml4ns, the process's \
+         (all threads) for PyTorch.\n",
+    );
+    println!("\n{table}");
+    let dir = target_dir().join("bench");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let out = dir.join("neural.md");
+    std::fs::write(&out, &table).with_context(|| format!("writing {}", out.display()))?;
+    println!("written to {}", out.display());
     Ok(())
 }
 
