@@ -8,6 +8,9 @@
 //! validation curves, resampling inside training folds, permutation importance) for any
 //! model implementing [`selection::Learner`].
 //!
+//! - [`leakage`]: flags features that encode the label (near-perfect single-feature AUC, or a
+//!   value that determines the label), before a suspiciously perfect score is believed.
+//!
 //! ```
 //! use ml4ns_validation::Cv;
 //! let cv = Cv::parse("group_kfold:n_splits=3")?;
@@ -22,6 +25,7 @@
 // Ports of scikit-learn/NumPy index arithmetic read closest to their reference as index loops.
 #![allow(clippy::needless_range_loop)]
 
+pub mod leakage;
 pub mod metrics;
 pub mod random_state;
 pub mod selection;
