@@ -1,7 +1,7 @@
 """One training epoch of LeNet-5 on scikit-learn's digits in PyTorch (CPU), the counterpart of
 `crates/neural/benches/lenet.rs`; `cargo xtask bench neural` runs both and prints the ratio.
 
-Same data: datasets/classic/digits.csv.gz (1,797 rows of 64 pixels 0-16 and the label),
+Same data: crates/datasets/classic/digits.csv.gz (1,797 rows of 64 pixels 0-16 and the label),
 scaled to [0, 1] by dividing by 16, padded with zeros to 32x32 with the 8x8 image centred
 (12 pixels on every side, as ml4ns_neural::pad_images does), the first 1,437 rows (80 %, in
 file order) as the training set. Same network as ml4ns_neural::LeNet5::new: conv 6@5x5 ->
@@ -115,7 +115,7 @@ def time_epochs(x, y, n_epochs):
 def main():
     root = Path(__file__).resolve().parents[2]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", default=str(root / "datasets/classic/digits.csv.gz"))
+    parser.add_argument("--data", default=str(root / "crates/datasets/classic/digits.csv.gz"))
     parser.add_argument("--epochs", type=int, default=10, help="timed epochs per setting")
     parser.add_argument(
         "--threads",

@@ -1,7 +1,7 @@
 //! The classic datasets shipped with scikit-learn, embedded in the library.
 //!
-//! The files under `datasets/classic/` are byte-identical copies of those in the
-//! scikit-learn 1.9.1 wheel (provenance and sha256 in `datasets/SOURCES.md`). Each loader
+//! The bytes come from the `ml4ns-datasets` crate: byte-identical copies of the files in the
+//! scikit-learn 1.9.1 wheel (provenance and sha256 in that crate's `SOURCES.md`). Each loader
 //! returns a [`Table`] with scikit-learn's feature names and target encoding: for example
 //! breast cancer has code 0 = `malignant` and 1 = `benign`, as `load_breast_cancer()`.
 //! For these tables, [`ClassTarget::classes`] is scikit-learn's `target_names` (code order).
@@ -17,30 +17,12 @@ use ndarray::{Array1, Array2};
 use crate::frame::number_label;
 use crate::table::{ClassTarget, Table, Target};
 
-const BREAST_CANCER: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../datasets/classic/breast_cancer.csv"
-));
-const IRIS: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../datasets/classic/iris.csv"
-));
-const WINE: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../datasets/classic/wine_data.csv"
-));
-const DIABETES_X: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../datasets/classic/diabetes_data_raw.csv.gz"
-));
-const DIABETES_Y: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../datasets/classic/diabetes_target.csv.gz"
-));
-const DIGITS: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../datasets/classic/digits.csv.gz"
-));
+const BREAST_CANCER: &[u8] = ml4ns_datasets::BREAST_CANCER_CSV;
+const IRIS: &[u8] = ml4ns_datasets::IRIS_CSV;
+const WINE: &[u8] = ml4ns_datasets::WINE_CSV;
+const DIABETES_X: &[u8] = ml4ns_datasets::DIABETES_DATA_RAW_CSV_GZ;
+const DIABETES_Y: &[u8] = ml4ns_datasets::DIABETES_TARGET_CSV_GZ;
+const DIGITS: &[u8] = ml4ns_datasets::DIGITS_CSV_GZ;
 
 /// scikit-learn's `load_breast_cancer().feature_names`.
 pub const BREAST_CANCER_FEATURES: [&str; 30] = [

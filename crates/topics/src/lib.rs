@@ -220,6 +220,6 @@ mod tests {
 
     #[test]
     fn datasets_dir_exists() {
-        assert!(Context::default().datasets_dir.join("classic").is_dir());
+        assert!(Context::default().datasets_dir.join("cohorts").is_dir());
     }
 }
