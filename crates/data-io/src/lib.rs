@@ -1,18 +1,9 @@
-//! # ml4ns-data-io
+#![doc = include_str!("../README.md")]
 //!
-//! Tabular data for machine learning on neuroscience-style cohorts.
+//! ## Tables built in memory
 //!
-//! * [`Table`]: a feature matrix with named columns and an optional target (real values or
-//!   class labels), group ids (subjects, patients) and time coordinate.
-//! * [`TableSpec`]: explicit column roles — target, groups, time, features, dropped
-//!   columns — and the missing-value policy. [`RawFrame::into_table`] applies them to any
-//!   source with the same checks and the same error messages.
-//! * With the `polars` feature (default): [`read_table`], [`read_csv`], [`read_parquet`] and
-//!   lazy [`scan::Scan`]s for files larger than memory.
-//! * With the `classic` feature (default): [`classic`], scikit-learn's bundled datasets.
-//! * [`synth`]: seeded synthetic cohorts that document their generating process.
-//!
-//! Every error ([`DataError`]) names the file and, where it applies, the column and row.
+//! [`RawFrame::into_table`] applies a [`TableSpec`] to any source with the same checks and
+//! error messages as the file loaders:
 //!
 //! ```
 //! use ml4ns_data_io::{RawColumn, RawFrame, TableSpec};

@@ -1,39 +1,4 @@
-//! # ml4ns-neural
-//!
-//! Neural networks for the ml4ns course topics, on [burn](https://burn.dev) 0.22: a
-//! multi-layer perceptron ([`Mlp`]), a configurable convolutional classifier ([`Cnn`]),
-//! [`LeNet5`], a dense and a convolutional autoencoder ([`DenseAutoencoder`],
-//! [`ConvAutoencoder`]), and one training loop for all of them ([`fit`]) with SGD + momentum
-//! or Adam, weight decay, mini-batches, seeded shuffling, early stopping on the validation
-//! loss and restore of the best epoch's weights, recording a per-epoch [`History`].
-//!
-//! Data go in and out as ndarray `f64` matrices, one sample per row (images flattened in C
-//! order, see [`ImageShape`]); computation is in `f32`.
-//!
-//! ```no_run
-//! use ml4ns_neural::{fit, Activation, Dataset, Mlp, Network, Optimizer, TrainConfig};
-//! use ndarray::array;
-//!
-//! let device = ml4ns_neural::cpu_device();
-//! let x = array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
-//! let y = [0usize, 1, 1, 0];
-//! let net = Mlp::new(&[2, 8, 2], Activation::Tanh, 0, &device)?;
-//! let config = TrainConfig { optimizer: Optimizer::Adam, learning_rate: 0.05, epochs: 300,
-//!                            batch_size: 4, ..TrainConfig::default() };
-//! let trained = fit(net, &Dataset::classification(x.view(), &y[..]), None, &config)?;
-//! println!("{:?}", trained.model.predict(x.view())?);
-//! # Ok::<(), ml4ns_neural::NeuralError>(())
-//! ```
-//!
-//! ## Backends
-//!
-//! burn 0.22 chooses its backend at run time through a [`Device`] rather than a type
-//! parameter, so model code here is backend-independent: every constructor takes a
-//! `&Device`. [`cpu_device`] is burn's pure-Rust CPU backend ("flex"), the only one this crate
-//! enables. A user with a GPU enables the matching burn feature (`cuda`, `wgpu`, `rocm`, ...)
-//! in their own `Cargo.toml` and passes that device (e.g. `Device::cuda(0)`); nothing else
-//! changes. Training uses the device's autodiff twin (`device.autodiff()`), inference the
-//! plain device (`Module::valid`).
+#![doc = include_str!("../README.md")]
 //!
 //! ## Determinism
 //!

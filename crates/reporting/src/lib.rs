@@ -1,12 +1,6 @@
-//! # ml4ns-reporting
+#![doc = include_str!("../README.md")]
 //!
-//! Reports that reviewers diff in git: a [`Report`] (title, question, data description,
-//! sections of prose, tables and figures, headline metrics, and checks) renders to Markdown,
-//! JSON and SVG files with no wall-clock values, no absolute paths and fixed float
-//! formatting, so the same inputs give the same bytes on every run and machine.
-//!
-//! Figures ([`figure`]) are drawn with plotters' SVG backend and its font-free text layout,
-//! so no system fonts are read.
+//! See [`figure`] for the figure kinds and [`Report::files`] for what a report writes.
 #![warn(missing_docs)]
 
 use std::collections::BTreeMap;

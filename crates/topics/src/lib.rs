@@ -1,11 +1,6 @@
-//! # ml4ns-topics
+#![doc = include_str!("../README.md")]
 //!
-//! One module per course topic, each going from data to model to validation to a
-//! [`Report`]. [`registry`] lists them in course order; `cargo xtask run-all` runs them all.
-//!
-//! Each topic builds its data (classic datasets embedded in `ml4ns-data-io`, cohorts from
-//! their seeded generators, which `cargo xtask gen-data --check` proves equal to the committed
-//! CSV files), fits models through `ml4ns-models`, validates through `ml4ns-validation`, and
+//! Each topic fits models through `ml4ns-models`, validates through `ml4ns-validation`, and
 //! returns a report whose checks would fail if the claim it illustrates stopped holding.
 #![warn(missing_docs)]
 

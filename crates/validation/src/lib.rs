@@ -1,15 +1,15 @@
-//! # ml4ns-validation
+#![doc = include_str!("../README.md")]
 //!
-//! Where this project is stricter than linfa: cross-validation splitters that reproduce
-//! scikit-learn's fold for fold (including shuffled ones, through a port of NumPy's
-//! `RandomState`), so that subject-grouped and stratified evaluation is both correct and
-//! comparable with published Python results; metrics with scikit-learn's conventions; and
-//! model selection (cross-validation in parallel, grid and nested search, learning and
-//! validation curves, resampling inside training folds, permutation importance) for any
-//! model implementing [`selection::Learner`].
+//! ## Modules
 //!
+//! - [`split`]: the splitters ([`Cv`]) and their spec strings;
+//! - [`metrics`]: classification, regression, clustering and embedding metrics;
+//! - [`selection`]: cross-validation, search, curves, resampling, permutation importance;
 //! - [`leakage`]: flags features that encode the label (near-perfect single-feature AUC, or a
-//!   value that determines the label), before a suspiciously perfect score is believed.
+//!   value that determines the label), before a suspiciously perfect score is believed;
+//! - [`random_state`]: NumPy's legacy `RandomState`, bit for bit.
+//!
+//! Grouped folds keep each subject on one side:
 //!
 //! ```
 //! use ml4ns_validation::Cv;
