@@ -2,6 +2,7 @@
 //! gradient descent, padding and stride, channels and 1×1 convolutions, pooling.
 
 use ml4ns_data_io::synth::SynthRng;
+use ml4ns_neural::{cpu_device, Activation, CnnConfig, ConvLayer, ImageShape, Pooling, Tensor};
 use ml4ns_reporting::figure::{LineOptions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Replication, Report, Section, Table as T};
 use ndarray::{s, Array2, Array3, Array4, ArrayView2, Axis};
@@ -336,6 +337,78 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         shapes_ok.to_string(),
         "true",
     ));
+    // The same formula against burn's layers (through ml4ns-neural's CNN blocks). burn's
+    // convolution blocks there have stride 1 and square kernels with equal padding on every
+    // side; stride is checked with the 2×2, stride-2 pooling that follows a block.
+    let device = cpu_device();
+    let mut layer_shapes = T::new([
+        "burn layers",
+        "input",
+        "formula ⌊(n + 2p − k)/s⌋ + 1",
+        "`CnnConfig::feature_shapes`",
+        "burn's output (`Cnn::feature_maps`)",
+    ]);
+    let mut layers_ok = true;
+    for (n, blocks) in [
+        (8, vec![(3, 1, None)]),
+        (28, vec![(5, 2, None)]),
+        (32, vec![(5, 0, None)]),
+        (8, vec![(3, 1, Some(Pooling::Max))]),
+        (7, vec![(3, 0, Some(Pooling::Max))]),
+        (9, vec![(2, 1, Some(Pooling::Avg))]),
+        (
+            32,
+            vec![(5, 0, Some(Pooling::Max)), (5, 0, Some(Pooling::Max))],
+        ),
+    ] {
+        let config = CnnConfig {
+            input: ImageShape::gray(n, n),
+            conv: blocks
+                .iter()
+                .map(|&(k, p, pool)| ConvLayer::new(2, k).with_padding(p).with_pool(pool))
+                .collect(),
+            hidden: vec![],
+            n_outputs: 2,
+            activation: Activation::Relu,
+        };
+        let cnn = config.init(22, &device)?;
+        let maps = cnn.feature_maps(Tensor::<2>::ones([1, n * n], &device));
+        let predicted = config.feature_shapes()?;
+        let mut side = (n, n);
+        let mut names = Vec::new();
+        let (mut formula, mut own, mut burn) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, &(k, p, pool)) in blocks.iter().enumerate() {
+            side = out_shape(side, (k, k), (p, p), (1, 1));
+            let mut name = format!("conv {k}×{k}, padding {p}, stride 1");
+            if let Some(pool) = pool {
+                side = out_shape(side, (2, 2), (0, 0), (2, 2));
+                name += match pool {
+                    Pooling::Max => " → max pool 2×2, stride 2",
+                    Pooling::Avg => " → average pool 2×2, stride 2",
+                };
+            }
+            let [_, _, bh, bw] = maps.get(i).ok_or("burn gave too few feature maps")?.dims();
+            let own_shape = predicted.get(i).ok_or("too few predicted shapes")?;
+            layers_ok &= side == (bh, bw) && side == (own_shape.height, own_shape.width);
+            names.push(name);
+            formula.push(format!("{}×{}", side.0, side.1));
+            own.push(format!("{}×{}", own_shape.height, own_shape.width));
+            burn.push(format!("{bh}×{bw}"));
+        }
+        layer_shapes.push([
+            names.join("; "),
+            format!("{n}×{n}"),
+            formula.join(", "),
+            own.join(", "),
+            burn.join(", "),
+        ]);
+    }
+    report.checks.push(Check::equal(
+        "the formula's shapes equal those burn's convolution and pooling layers produce \
+         (padding through the convolutions, stride through the 2×2, stride-2 pooling)",
+        layers_ok.to_string(),
+        "true",
+    ));
 
     // 5. Channels.
     let x2 = ndarray::stack(
@@ -466,7 +539,16 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
                  (k − 1)/2 keeps the size for odd k (how LeNet-5's 28×28 variant keeps its \
                  first maps), stride 2 halves it.",
             )
-            .table(shapes),
+            .table(shapes)
+            .para(
+                "The same formula against burn's layers, as `ml4ns-neural` builds them: each \
+                 block is a convolution with stride 1 and a square kernel padded equally on \
+                 every side, optionally followed by 2×2 pooling with stride 2, so padding is \
+                 checked through the convolutions and stride through the pooling (the last row \
+                 is LeNet-5's two blocks on a 32×32 image). Each image goes through the real \
+                 layers and the shape of the maps that come out is read back.",
+            )
+            .table(layer_shapes),
     );
     report.sections.push(
         Section::new("Channels, 1×1 convolutions and pooling").para(format!(
