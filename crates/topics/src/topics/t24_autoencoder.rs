@@ -11,7 +11,7 @@ use ml4ns_neural::{
     cpu_device, fit, Activation, ConvAutoencoderConfig, Dataset, DenseAutoencoderConfig, Device,
     ImageShape, Optimizer, TrainConfig,
 };
-use ml4ns_reporting::figure::{LineOptions, Series};
+use ml4ns_reporting::figure::{ImagePanel, LineOptions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Replication, Report, Section, Table as T};
 use ml4ns_validation::metrics as m;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
@@ -118,44 +118,9 @@ fn dense_ae(
     Ok((t.model.reconstruct(test.view())?, (first, last)))
 }
 
-/// Square grey images (values in [0, 1]) as panels of one heatmap: `blocks` are rows of
-/// panels (a name and its images), drawn as grey levels 0–9 (the heatmap labels every cell).
-fn montage(
-    title: &str,
-    blocks: &[(String, Vec<ArrayView1<f64>>)],
-    side: usize,
-    panel_names: &[String],
-) -> Figure {
-    let n_panels = blocks.iter().map(|b| b.1.len()).max().unwrap_or(0);
-    let mut values = Vec::new();
-    let mut rows = Vec::new();
-    for (name, images) in blocks {
-        for r in 0..side {
-            let mut row = Vec::with_capacity(n_panels * side);
-            for p in 0..n_panels {
-                for c in 0..side {
-                    let v = images.get(p).map_or(0.0, |im| im[r * side + c]);
-                    row.push((v.clamp(0.0, 1.0) * 9.0).round());
-                }
-            }
-            values.push(row);
-            rows.push(if r == side / 2 {
-                name.clone()
-            } else {
-                String::new()
-            });
-        }
-    }
-    let columns: Vec<String> = (0..n_panels * side)
-        .map(|j| {
-            if j % side == side / 2 {
-                panel_names.get(j / side).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .collect();
-    Figure::heatmap(title, "", "", &columns, &rows, &values, 0)
+/// A grey-scale panel of `side` × `side` pixels from one image row.
+fn panel(caption: impl Into<String>, side: usize, image: ArrayView1<f64>) -> ImagePanel {
+    ImagePanel::new(caption, side, side, image.to_vec())
 }
 
 /// Share of `values` in each of `bins` equal bins over [0, hi] (the last bin takes the rest).
@@ -410,25 +375,28 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
             5,
         ));
     }
+    // The first test image of each digit, then its reconstructions from codes of 2, 8, 16.
     let shown: Vec<usize> = (0..10)
         .filter_map(|c| yte.iter().position(|&v| v == c))
-        .take(5)
         .collect();
-    fn pick<'a>(a: &'a Array2<f64>, rows: &[usize]) -> Vec<ArrayView1<'a, f64>> {
-        rows.iter().map(|&i| a.row(i)).collect()
-    }
-    let mut blocks = vec![("original".to_string(), pick(&dte, &shown))];
+    let mut digit_panels: Vec<ImagePanel> = shown
+        .iter()
+        .map(|&i| panel(format!("digit {}", yte[i]), 8, dte.row(i)))
+        .collect();
     for (k, r) in &recon {
-        if *k == 2 || *k == 16 {
-            blocks.push((format!("k = {k}"), pick(r, &shown)));
+        if [2, 8, 16].contains(k) {
+            digit_panels.extend(
+                shown
+                    .iter()
+                    .map(|&i| panel(format!("{}, k = {k}", yte[i]), 8, r.row(i))),
+            );
         }
     }
-    let names: Vec<String> = shown.iter().map(|&i| format!("a {}", yte[i])).collect();
-    let digit_fig = montage(
-        "Test digits and their reconstructions (grey level 0-9)",
-        &blocks,
-        8,
-        &names,
+    let digit_fig = Figure::images(
+        "Test digits (top) and their reconstructions from codes of 2, 8 and 16 units",
+        &digit_panels,
+        shown.len(),
+        (0.0, 1.0),
     );
 
     // 3. Anomaly detection on digits: leave one class out of training.
@@ -641,16 +609,70 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         conv_auc,
         3,
     ));
-    let first_of = |c: usize| blab.iter().position(|&l| l == c).ok_or("no test image");
-    let brain_fig = |c: usize, name: &str| -> Result<Figure, TopicError> {
-        let i = first_of(c)?;
-        Ok(montage(
-            &format!("A {name} test slice and its reconstruction"),
-            &[(String::new(), vec![bte.row(i), brec.row(i)])],
-            SIDE,
-            &["original".to_string(), "reconstruction".to_string()],
-        ))
-    };
+    // The first three test slices of each class: originals, both reconstructions, error maps.
+    let picked: Vec<(usize, String)> = [0, 1]
+        .iter()
+        .flat_map(|&c| {
+            blab.iter()
+                .enumerate()
+                .filter(move |(_, &l)| l == c)
+                .take(3)
+                .enumerate()
+                .map(move |(n, (i, _))| {
+                    let name = if c == 0 { "control" } else { "dementia" };
+                    (i, format!("{name} {}", n + 1))
+                })
+        })
+        .collect();
+    let mut slice_panels: Vec<ImagePanel> = picked
+        .iter()
+        .map(|(i, name)| panel(name.clone(), SIDE, bte.row(*i)))
+        .collect();
+    for (label, rec, err) in [("conv", &brec, &berr), ("PCA", &bp, &perr)] {
+        slice_panels.extend(
+            picked
+                .iter()
+                .map(|&(i, _)| panel(format!("{label} {}", fixed(err[i], 4)), SIDE, rec.row(i))),
+        );
+    }
+    let mut error_panels = Vec::new();
+    for (label, rec) in [("conv", &brec), ("PCA", &bp)] {
+        for (i, name) in &picked {
+            let abs: Vec<f64> = bte
+                .row(*i)
+                .iter()
+                .zip(rec.row(*i))
+                .map(|(a, b)| (a - b).abs())
+                .collect();
+            let short = name.replace("control", "ctrl").replace("dementia", "dem");
+            error_panels.push(ImagePanel::new(
+                format!("{label}, {short}"),
+                SIDE,
+                SIDE,
+                abs,
+            ));
+        }
+    }
+    let error_hi = error_panels
+        .iter()
+        .flat_map(|p| p.pixels.iter().copied())
+        .fold(0.0, f64::max);
+    let error_hi = if error_hi > 0.0 { error_hi } else { 1.0 };
+    let slices_fig = Figure::images(
+        "Test slices (top), conv autoencoder (middle) and PCA (bottom) reconstructions",
+        &slice_panels,
+        picked.len(),
+        (0.0, 1.0),
+    );
+    let errors_fig = Figure::images(
+        &format!(
+            "Absolute reconstruction error (black 0, white {})",
+            fixed(error_hi, 2)
+        ),
+        &error_panels,
+        picked.len(),
+        (0.0, error_hi),
+    );
     let hi = berr.iter().copied().fold(0.0, f64::max) * 1.0001;
     let hist = Figure::lines(
         "Reconstruction error of test slices",
@@ -736,9 +758,9 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
             )
             .figure(
                 "digits_reconstructions",
-                "The first test image of digits 0-4 (top), rebuilt from a 2-unit code \
-                 (middle) and a 16-unit code (bottom); each cell is the pixel's grey level \
-                 0-9",
+                "The first test image of each digit (top row), rebuilt by the \
+                 64-48-k-48-64 autoencoder with a code of k = 2, 8 and 16 units (rows below); \
+                 pixels from black (0) to white (1)",
                 digit_fig,
             ),
     );
@@ -830,14 +852,24 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
             ))
             .table(brain_table)
             .figure(
-                "brain_control",
-                "The first control test slice and its reconstruction (grey level 0-9)",
-                brain_fig(0, "control")?,
+                "brain_reconstructions",
+                format!(
+                    "The first three control and the first three atrophied test slices (top \
+                     row), rebuilt by the convolutional autoencoder (middle row) and by PCA \
+                     with {code_len} components (bottom row); each reconstruction is captioned \
+                     with its mean squared error; pixels from black (0) to white (1)"
+                ),
+                slices_fig,
             )
             .figure(
-                "brain_dementia",
-                "The first atrophied test slice and its reconstruction (grey level 0-9)",
-                brain_fig(1, "dementia")?,
+                "brain_error_maps",
+                format!(
+                    "Absolute pixel error of the same slices, convolutional autoencoder (top \
+                     row) and PCA (bottom row), on a common scale from black (0) to white \
+                     ({}, the largest error shown)",
+                    fixed(error_hi, 3)
+                ),
+                errors_fig,
             )
             .figure(
                 "brain_error_distribution",
