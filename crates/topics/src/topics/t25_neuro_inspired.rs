@@ -1526,7 +1526,7 @@ pub mod spiking {
         simplex.swap_remove(0)
     }
 
-    /// The neuron model of a [`Network`].
+    /// The neuron model of a spiking network ([`NetworkSpec`]).
     #[derive(Debug, Clone, Copy)]
     pub enum Model {
         /// Hodgkin–Huxley, RK4.
