@@ -7,9 +7,9 @@ use ml4ns_data_io::classic;
 use ml4ns_data_io::synth::{self, BrainSliceSpec};
 use ml4ns_neural::{
     cpu_device, evaluate, fit, pad_images, Cnn, CnnConfig, ConvLayer, Dataset, Device, History,
-    ImageShape, LeNet5, Network, NeuralError, Optimizer, Pooling, TrainConfig, Trained,
+    ImageShape, LeNet5, Network, NeuralError, Optimizer, Pooling, Tensor, TrainConfig, Trained,
 };
-use ml4ns_reporting::figure::{LineOptions, Series};
+use ml4ns_reporting::figure::{ImagePanel, LineOptions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Replication, Report, Section, Table as T};
 use ml4ns_validation::metrics::{self as m, ZeroDivision};
 use ml4ns_validation::Cv;
@@ -208,6 +208,48 @@ fn distinct(pred: &[usize]) -> usize {
         .copied()
         .collect::<std::collections::BTreeSet<_>>()
         .len()
+}
+
+/// Most test images shown in a figure of misclassified images.
+const MAX_WRONG_SHOWN: usize = 12;
+
+/// `values` divided by their maximum (all zero if the maximum is not positive), and that
+/// maximum: one feature map scaled to [0, 1] for display.
+fn scaled_to_max(values: &[f64]) -> (Vec<f64>, f64) {
+    let max = values.iter().copied().fold(0.0, f64::max);
+    if max > 0.0 {
+        (values.iter().map(|&v| v / max).collect(), max)
+    } else {
+        (vec![0.0; values.len()], 0.0)
+    }
+}
+
+/// The largest absolute value (0 for none): the half-width of a symmetric display range.
+fn max_abs(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, |m, v| m.max(v.abs()))
+}
+
+/// Indices of the images of class `class` at evenly spaced ranks of their latent atrophy
+/// (lowest, …, highest), `k` of them, in order of atrophy.
+fn by_atrophy_rank(labels: &[usize], atrophy: &[f64], class: usize, k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
+    idx.sort_by(|&a, &b| atrophy[a].total_cmp(&atrophy[b]).then(a.cmp(&b)));
+    if idx.is_empty() || k == 0 {
+        return Vec::new();
+    }
+    let last = idx.len() - 1;
+    let picks: Vec<usize> = (0..k)
+        .map(|j| {
+            let pos = if k == 1 {
+                0
+            } else {
+                (j * last + (k - 1) / 2) / (k - 1)
+            };
+            idx[pos]
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    picks.into_iter().filter(|&i| seen.insert(i)).collect()
 }
 
 /// Produce the report.
@@ -437,44 +479,238 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
             ))
             .table(arch),
     );
-    report.sections.push(
-        Section::new("LeNet-5 on the digits")
-            .para(format!(
-                "{n_tr} training, {n_va} validation and {n_te} test images; Adam at learning \
+    // What the first convolution stage does to a digit: two test digits, padded to 32×32,
+    // the six learned 5×5 filters, and the six pooled feature maps of each digit.
+    let shown_digits = [0usize, 7];
+    let shown: Vec<usize> = shown_digits
+        .iter()
+        .map(|&d| {
+            yte.iter()
+                .position(|&y| y == d)
+                .ok_or_else(|| format!("no test image of digit {d}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let side = 32;
+    let input_panels: Vec<ImagePanel> = shown
+        .iter()
+        .map(|&i| ImagePanel::new(format!("digit {}", yte[i]), side, side, xte.row(i).to_vec()))
+        .collect();
+    let input_values: Vec<f32> = shown
+        .iter()
+        .flat_map(|&i| xte.row(i).iter().map(|&v| v as f32).collect::<Vec<_>>())
+        .collect();
+    let input_tensor = Tensor::<1>::from_floats(input_values.as_slice(), &device)
+        .reshape([shown.len(), xte.ncols()]);
+    let stage1 = lenet_run
+        .model
+        .cnn()
+        .feature_maps(input_tensor)
+        .into_iter()
+        .next()
+        .ok_or("LeNet-5 gave no feature maps")?;
+    let [n_img, n_maps, map_h, map_w] = stage1.dims();
+    let map_values: Vec<f64> = stage1
+        .into_data()
+        .convert::<f32>()
+        .iter::<f32>()
+        .map(f64::from)
+        .collect();
+    if map_values.len() != n_img * n_maps * map_h * map_w {
+        return Err("the feature maps do not match their shape".into());
+    }
+    let mut map_panels = Vec::new();
+    let mut dead_maps = 0;
+    for img in 0..n_img {
+        for c in 0..n_maps {
+            let start = (img * n_maps + c) * map_h * map_w;
+            let (pixels, max) = scaled_to_max(&map_values[start..start + map_h * map_w]);
+            if max == 0.0 {
+                dead_maps += 1;
+            }
+            map_panels.push(ImagePanel::new(
+                format!("max {}", fixed(max, 2)),
+                map_h,
+                map_w,
+                pixels,
+            ));
+        }
+    }
+    let lenet_params = lenet_run.model.named_parameters();
+    let first_layer = |suffix: &str| {
+        lenet_params
+            .iter()
+            .find(|p| p.name.ends_with(suffix))
+            .map(|p| &p.values)
+            .ok_or_else(|| format!("LeNet-5 has no parameter `{suffix}`"))
+    };
+    let kernel = first_layer("convs.0.weight")?;
+    let positive_bias = first_layer("convs.0.bias")?
+        .iter()
+        .filter(|&&b| b > 0.0)
+        .count();
+    let kshape = kernel.shape().to_vec();
+    if kshape.len() != 4 || kshape[1] != 1 {
+        return Err(format!("unexpected first-layer weight shape {kshape:?}").into());
+    }
+    let (kh, kw) = (kshape[2], kshape[3]);
+    let kernel_flat: Vec<f64> = kernel.iter().copied().collect();
+    let kernel_m = max_abs(kernel_flat.iter().copied());
+    let kernel_panels: Vec<ImagePanel> = kernel_flat
+        .chunks(kh * kw)
+        .enumerate()
+        .map(|(c, w)| ImagePanel::new(format!("filter {}", c + 1), kh, kw, w.to_vec()))
+        .collect();
+    // Where the padded frame is blank (the top-left pooled unit sees only input rows and
+    // columns 0–5, all padding), every map must equal ReLU of its filter's bias.
+    let bias: Vec<f64> = first_layer("convs.0.bias")?.iter().copied().collect();
+    let corner_gap = (0..n_img)
+        .flat_map(|img| (0..n_maps).map(move |c| (img, c)))
+        .map(|(img, c)| {
+            let corner = map_values[(img * n_maps + c) * map_h * map_w];
+            bias.get(c)
+                .map_or(f64::INFINITY, |b| (corner - b.max(0.0)).abs())
+        })
+        .fold(0.0, f64::max);
+    report.checks.push(Check::at_most(
+        "the feature maps read back from burn match the network's weights: on the blank \
+         padding each first-stage map equals ReLU of its filter's bias (largest absolute gap)",
+        corner_gap,
+        1e-5,
+        7,
+    ));
+    // The misclassified test digits, as the 8×8 originals.
+    let wrong_digits: Vec<usize> = (0..yte.len()).filter(|&i| pred_te[i] != yte[i]).collect();
+    let wrong_panels: Vec<ImagePanel> = wrong_digits
+        .iter()
+        .take(MAX_WRONG_SHOWN)
+        .map(|&i| {
+            ImagePanel::new(
+                format!("{} → {}", yte[i], pred_te[i]),
+                8,
+                8,
+                digits.x.row(sd.test[i]).iter().map(|&v| v / 16.0).collect(),
+            )
+        })
+        .collect();
+    let shown_wrong = if wrong_digits.len() > MAX_WRONG_SHOWN {
+        format!(
+            "the first {} of the {}",
+            MAX_WRONG_SHOWN,
+            wrong_digits.len()
+        )
+    } else {
+        format!("all {}", wrong_digits.len())
+    };
+    let mut digit_section = Section::new("LeNet-5 on the digits")
+        .para(format!(
+            "{n_tr} training, {n_va} validation and {n_te} test images; Adam at learning \
                  rate {DIGIT_LR}, {DIGIT_EPOCHS} epochs. The lowest validation loss came in epoch \
                  {b} (validation accuracy {va}); that checkpoint scores {acc} on the test set \
                  ({diag} of {n_te} right). The weakest digit is {wr} (recall {wrr}); the \
                  most frequent confusion is {art} {wi} read as {wj} ({wc} test images).",
-                n_tr = ytr.len(),
-                n_va = yva.len(),
-                n_te = yte.len(),
-                b = best + 1,
-                va = fixed(h.val_accuracy[best], 3),
-                acc = fixed(acc_te, 3),
-                wr = worst_recall,
-                wrr = fixed(prf.recall[worst_recall], 3),
-                art = if worst.0 == 8 { "an" } else { "a" },
-                wi = worst.0,
-                wj = worst.1,
-                wc = worst.2,
+            n_tr = ytr.len(),
+            n_va = yva.len(),
+            n_te = yte.len(),
+            b = best + 1,
+            va = fixed(h.val_accuracy[best], 3),
+            acc = fixed(acc_te, 3),
+            wr = worst_recall,
+            wrr = fixed(prf.recall[worst_recall], 3),
+            art = if worst.0 == 8 { "an" } else { "a" },
+            wi = worst.0,
+            wj = worst.1,
+            wc = worst.2,
+        ))
+        .figure(
+            "digits_loss",
+            "Training and validation loss of LeNet-5",
+            loss_fig,
+        )
+        .figure(
+            "digits_accuracy",
+            "Training and validation accuracy of LeNet-5",
+            acc_fig,
+        )
+        .figure(
+            "digits_confusion",
+            "Test-set confusion matrix (rows: true digit, columns: predicted)",
+            confusion_figure("LeNet-5, digits test set", &cm, &digit_names),
+        )
+        .table(digit_table)
+        .para(format!(
+            "What the first stage sees. Below, the first test image of digit {d0} and of \
+                 digit {d1} as LeNet-5 receives them (the 8×8 digit in the middle of a 32×32 \
+                 frame), the six 5×5 filters its first convolution learned, and the six \
+                 {map_h}×{map_w} maps that convolution, ReLU and 2×2 max pooling make of each \
+                 digit. Each filter is a small pattern of positive and negative weights, so each \
+                 map lights up where the digit has that pattern (an edge of one orientation, a \
+                 stroke of one width). ReLU cuts off negative responses{dead_text}; where the \
+                 frame is blank a map shows its filter's bias, so the {positive_bias} filters \
+                 with a positive bias have an even grey background.",
+            d0 = shown_digits[0],
+            d1 = shown_digits[1],
+            dead_text = if dead_maps > 0 {
+                format!(
+                    ", and {dead_maps} of the {} maps shown are zero everywhere",
+                    n_img * n_maps
+                )
+            } else {
+                String::new()
+            },
+        ))
+        .figure(
+            "digits_input",
+            "Two test digits as LeNet-5 receives them: scaled to [0, 1] and zero-padded to \
+                 32×32 (black 0, white 1)",
+            Figure::images("Padded input digits", &input_panels, 2, (0.0, 1.0)),
+        )
+        .figure(
+            "digits_filters",
+            format!(
+                "The six learned 5×5 filters of LeNet-5's first convolution (mid-grey 0, \
+                     white +{m}, black −{m})",
+                m = fixed(kernel_m, 2)
+            ),
+            Figure::images(
+                "First-layer filters",
+                &kernel_panels,
+                n_maps.max(1),
+                (-kernel_m, kernel_m),
+            ),
+        )
+        .figure(
+            "digits_feature_maps",
+            format!(
+                "First-stage feature maps (convolution, ReLU, 2×2 max pool: {map_h}×{map_w}) \
+                 of the two digits (top row digit {d0}, bottom row digit {d1}), filters \
+                 1–{n_maps} left to right; each map is scaled from 0 (black) to its own \
+                 maximum (white), printed under it",
+                d0 = shown_digits[0],
+                d1 = shown_digits[1]
+            ),
+            Figure::images(
+                "First-stage feature maps",
+                &map_panels,
+                n_maps.max(1),
+                (0.0, 1.0),
+            ),
+        );
+    if !wrong_panels.is_empty() {
+        digit_section = digit_section
+            .para(format!(
+                "The test digits LeNet-5 gets wrong ({shown_wrong}, in test-set order), with \
+                 the digit it should have read and the one it read."
             ))
             .figure(
-                "digits_loss",
-                "Training and validation loss of LeNet-5",
-                loss_fig,
-            )
-            .figure(
-                "digits_accuracy",
-                "Training and validation accuracy of LeNet-5",
-                acc_fig,
-            )
-            .figure(
-                "digits_confusion",
-                "Test-set confusion matrix (rows: true digit, columns: predicted)",
-                confusion_figure("LeNet-5, digits test set", &cm, &digit_names),
-            )
-            .table(digit_table),
-    );
+                "digits_misclassified",
+                format!(
+                    "Misclassified test digits ({shown_wrong}), as the 8×8 originals; caption: \
+                     true digit → predicted digit"
+                ),
+                Figure::images("Misclassified test digits", &wrong_panels, 6, (0.0, 1.0)),
+            );
+    }
+    report.sections.push(digit_section);
     // 3. The brain slices.
     let slices = synth::brain_slices(&spec, synth::COMMITTED_SEED);
     let yb = slices.labels.clone();
@@ -520,26 +756,49 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         ("dementia", centres[1]),
         3,
     ));
-    // Block means (4×4 pixels) of the difference of the class means, as an 8×8 heat map.
-    let blocks = 4;
-    let (bh, bw) = (hgt / blocks, wid / blocks);
-    let diff_blocks: Vec<Vec<f64>> = (0..bh)
-        .map(|br| {
-            (0..bw)
-                .map(|bc| {
-                    let mut s = 0.0;
-                    for r in br * blocks..(br + 1) * blocks {
-                        for c in bc * blocks..(bc + 1) * blocks {
-                            s += means[0][r * wid + c] - means[1][r * wid + c];
-                        }
-                    }
-                    s / (blocks * blocks) as f64
-                })
-                .collect()
-        })
+    // Example slices of each class at evenly spaced ranks of their latent atrophy, the class
+    // means, and their difference on its own symmetric scale.
+    let per_class = 4;
+    let mut example_panels = Vec::new();
+    let mut atrophy_ranges = Vec::new();
+    for (c, name) in class_names.iter().enumerate() {
+        let picks = by_atrophy_rank(&yb, &slices.atrophy, c, per_class);
+        let (first, last) = match (picks.first(), picks.last()) {
+            (Some(&f), Some(&l)) => (slices.atrophy[f], slices.atrophy[l]),
+            _ => return Err(format!("class {name} has no image").into()),
+        };
+        atrophy_ranges.push((first, last));
+        for i in picks {
+            example_panels.push(ImagePanel::new(
+                format!("{name} {}", fixed(slices.atrophy[i], 2)),
+                hgt,
+                wid,
+                slices.images.row(i).to_vec(),
+            ));
+        }
+    }
+    let overlap = (0..yb.len())
+        .filter(|&i| (yb[i] == 0) == (slices.atrophy[i] > 0.5))
+        .count();
+    let mut mean_panels: Vec<ImagePanel> = means
+        .iter()
+        .zip(&class_names)
+        .map(|(mean, name)| ImagePanel::new(format!("{name} mean"), hgt, wid, mean.to_vec()))
         .collect();
-    let block_labels =
-        |n: usize| -> Vec<String> { (0..n).map(|i| format!("{}", i * blocks)).collect() };
+    let diff: Vec<f64> = means[0]
+        .iter()
+        .zip(means[1].iter())
+        .map(|(a, b)| a - b)
+        .collect();
+    // The difference on its own symmetric scale (−m, m), mapped to the figure's [0, 1].
+    let diff_m = max_abs(diff.iter().copied());
+    let half_width = if diff_m > 0.0 { diff_m } else { 1.0 };
+    mean_panels.push(ImagePanel::new(
+        "difference",
+        hgt,
+        wid,
+        diff.iter().map(|d| 0.5 + d / (2.0 * half_width)).collect(),
+    ));
 
     let sb = three_way(&yb)?;
     let (btr, bytr) = part(&slices.images, &yb, &sb.train);
@@ -804,53 +1063,161 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
                     LineOptions::default(),
                 ),
             )
+            .para(format!(
+                "Single slices, four of each class at evenly spaced ranks of their latent \
+                 atrophy: the {c0} atrophies run from {a0} to {b0}, the {c1} ones from {a1} \
+                 to {b1}, and {overlap} of the {n} slices lie on the other side of the halfway \
+                 point 0.5 from their class mean.{cross}",
+                cross = if atrophy_ranges[0].1 > atrophy_ranges[1].0 {
+                    format!(
+                        " The most atrophied {} slice (top right) is more atrophied than the \
+                         least atrophied {} slice (bottom left).",
+                        class_names[0], class_names[1]
+                    )
+                } else {
+                    String::new()
+                },
+                c0 = class_names[0],
+                c1 = class_names[1],
+                a0 = fixed(atrophy_ranges[0].0, 2),
+                b0 = fixed(atrophy_ranges[0].1, 2),
+                a1 = fixed(atrophy_ranges[1].0, 2),
+                b1 = fixed(atrophy_ranges[1].1, 2),
+                n = yb.len(),
+            ))
             .figure(
-                "slices_difference",
-                "Mean control slice minus mean dementia slice, averaged over 4×4-pixel blocks \
-                 (positive: the control brain is brighter there)",
-                Figure::heatmap(
-                    "Control minus dementia, block means",
-                    "column (first pixel of block)",
-                    "row (first pixel of block)",
-                    &block_labels(bw),
-                    &block_labels(bh),
-                    &diff_blocks,
-                    2,
+                "slices_examples",
+                format!(
+                    "Four slices per class (top row {}, bottom row {}), from the lowest to the \
+                     highest latent atrophy of the class, printed under each (black 0, white 1)",
+                    class_names[0], class_names[1]
                 ),
+                Figure::images("Brain-slice phantoms", &example_panels, per_class, (0.0, 1.0)),
+            )
+            .figure(
+                "slices_means",
+                format!(
+                    "Mean slice of each class (black 0, white 1) and their difference, mean \
+                     {c0} minus mean {c1}, pixel by pixel on its own scale: mid-grey 0, white \
+                     +{m} ({c0} brighter), black −{m} ({c1} brighter)",
+                    c0 = class_names[0],
+                    c1 = class_names[1],
+                    m = fixed(diff_m, 2)
+                ),
+                Figure::images("Class means and difference", &mean_panels, 3, (0.0, 1.0)),
             ),
     );
-    report.sections.push(
-        Section::new("A small CNN on the brain slices")
-            .para(format!(
-                "Conv 8@5×5 → ReLU → 2×2 max pool → conv 16@5×5 → ReLU → 2×2 max pool → dense \
+    // The test slices the Adam network misclassifies, with their latent atrophy.
+    let wrong_slices: Vec<usize> = (0..byte.len()).filter(|&i| b_pred[i] != byte[i]).collect();
+    let initial = |c: usize| -> String {
+        class_names[c]
+            .chars()
+            .next()
+            .map_or_else(|| c.to_string(), |ch| ch.to_uppercase().to_string())
+    };
+    let wrong_slice_panels: Vec<ImagePanel> = wrong_slices
+        .iter()
+        .take(MAX_WRONG_SHOWN)
+        .map(|&i| {
+            ImagePanel::new(
+                format!(
+                    "{} → {}, {}",
+                    initial(byte[i]),
+                    initial(b_pred[i]),
+                    fixed(slices.atrophy[sb.test[i]], 2)
+                ),
+                hgt,
+                wid,
+                bte.row(i).to_vec(),
+            )
+        })
+        .collect();
+    let from_half = |rows: &[usize]| -> f64 {
+        rows.iter()
+            .map(|&i| (slices.atrophy[sb.test[i]] - 0.5).abs())
+            .sum::<f64>()
+            / rows.len().max(1) as f64
+    };
+    let all_test: Vec<usize> = (0..byte.len()).collect();
+    let mut brain_section = Section::new("A small CNN on the brain slices")
+        .para(format!(
+            "Conv 8@5×5 → ReLU → 2×2 max pool → conv 16@5×5 → ReLU → 2×2 max pool → dense \
                  32 → 2 logits ({b_params} parameters), trained with Adam at learning rate \
                  0.001 for {BRAIN_EPOCHS} epochs on {} slices, watching {} validation slices. \
                  The lowest validation loss came in epoch {} (validation accuracy {}); that \
                  checkpoint scores {} on the {} test slices.",
-                bytr.len(),
-                byva.len(),
-                b_best + 1,
-                fixed(bh_hist.val_accuracy[b_best], 3),
-                fixed(adam.test_acc, 3),
-                byte.len(),
+            bytr.len(),
+            byva.len(),
+            b_best + 1,
+            fixed(bh_hist.val_accuracy[b_best], 3),
+            fixed(adam.test_acc, 3),
+            byte.len(),
+        ))
+        .figure(
+            "brain_loss",
+            "Training and validation loss of the small CNN",
+            b_loss_fig,
+        )
+        .figure(
+            "brain_accuracy",
+            "Training and validation accuracy of the small CNN",
+            b_acc_fig,
+        )
+        .figure(
+            "brain_confusion",
+            "Test-set confusion matrix (rows: true class, columns: predicted)",
+            confusion_figure("Small CNN, brain-slice test set", &b_cm, &class_names),
+        )
+        .table(brain_table);
+    if !wrong_slice_panels.is_empty() {
+        let wrong_atrophy: Vec<String> = wrong_slices
+            .iter()
+            .map(|&i| fixed(slices.atrophy[sb.test[i]], 2))
+            .collect();
+        report.checks.push(Check::at_most(
+            "the small CNN errs on ambiguous slices: mean distance of the misclassified test \
+             slices' latent atrophy from the halfway point 0.5, as a fraction of that of all \
+             test slices",
+            from_half(&wrong_slices) / from_half(&all_test),
+            0.5,
+            3,
+        ));
+        brain_section = brain_section
+            .para(format!(
+                "The {k} misclassified test slices have latent atrophy {list}: on average \
+                 {near} from the halfway point 0.5 between the class means, against {all} for \
+                 all {n} test slices. The network errs where the phantoms themselves are \
+                 ambiguous.",
+                k = wrong_slices.len(),
+                list = wrong_atrophy.join(", "),
+                near = fixed(from_half(&wrong_slices), 2),
+                all = fixed(from_half(&all_test), 2),
+                n = byte.len(),
             ))
             .figure(
-                "brain_loss",
-                "Training and validation loss of the small CNN",
-                b_loss_fig,
-            )
-            .figure(
-                "brain_accuracy",
-                "Training and validation accuracy of the small CNN",
-                b_acc_fig,
-            )
-            .figure(
-                "brain_confusion",
-                "Test-set confusion matrix (rows: true class, columns: predicted)",
-                confusion_figure("Small CNN, brain-slice test set", &b_cm, &class_names),
-            )
-            .table(brain_table),
-    );
+                "brain_misclassified",
+                format!(
+                    "Test slices the small CNN misclassifies{}; caption: true → predicted class \
+                     ({} = {}, {} = {}) and the slice's latent atrophy (black 0, white 1)",
+                    if wrong_slices.len() > MAX_WRONG_SHOWN {
+                        format!(" (the first {MAX_WRONG_SHOWN} of {})", wrong_slices.len())
+                    } else {
+                        String::new()
+                    },
+                    initial(0),
+                    class_names[0],
+                    initial(1),
+                    class_names[1],
+                ),
+                Figure::images(
+                    "Misclassified brain slices",
+                    &wrong_slice_panels,
+                    wrong_slice_panels.len().min(6),
+                    (0.0, 1.0),
+                ),
+            );
+    }
+    report.sections.push(brain_section);
     report.sections.push(
         Section::new("The learning rate and the optimiser")
             .para(format!(
