@@ -172,4 +172,32 @@ impl Fitted for AdaBoost {
         }
         Some(acc)
     }
+    /// Two classes only: the log-odds of `class`, `ln(p/(1 − p)) = Σₜ (wₜ/W)·2·(±1)`, each
+    /// tree voting +2 where it predicts `class` and −2 elsewhere (from the probabilities
+    /// above: `p = σ(2s)` with `s` the weighted vote margin).
+    fn tree_ensemble(&self, class: usize) -> Option<crate::explain::TreeEnsemble> {
+        if self.classes.len() != 2 || !self.classes.contains(&class) {
+            return None;
+        }
+        let total: f64 = self.weights.iter().sum();
+        if total <= 0.0 {
+            return None;
+        }
+        let features: Vec<usize> = (0..self.n_features).collect();
+        let trees = self
+            .trees
+            .iter()
+            .zip(&self.weights)
+            .map(|(tree, &w)| {
+                tree.explain(&features, |_, c| if c == class { 2.0 } else { -2.0 })
+                    .map(|t| (t, w / total))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        crate::explain::TreeEnsemble::new(
+            trees,
+            self.n_features,
+            crate::explain::EnsembleOutput::LogOdds,
+        )
+        .ok()
+    }
 }

@@ -270,4 +270,27 @@ impl Fitted for Forest {
     fn oob_score(&self) -> Option<f64> {
         self.oob_score
     }
+    /// Every tree with weight 1/T (the probability is the trees' mean), its features mapped
+    /// back to the full feature list.
+    fn tree_ensemble(&self, class: usize) -> Option<crate::explain::TreeEnsemble> {
+        if class >= self.n_classes || self.members.is_empty() {
+            return None;
+        }
+        let w = 1.0 / self.members.len() as f64;
+        let trees = self
+            .members
+            .iter()
+            .map(|m| {
+                m.tree
+                    .explain(&m.features, |p, _| p.get(class).copied().unwrap_or(0.0))
+                    .map(|t| (t, w))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        crate::explain::TreeEnsemble::new(
+            trees,
+            self.n_features,
+            crate::explain::EnsembleOutput::Probability,
+        )
+        .ok()
+    }
 }

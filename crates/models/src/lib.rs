@@ -10,6 +10,10 @@
 //! corrects it (elastic net's intercept, logistic regression's positive class, naive Bayes'
 //! probabilities).
 //!
+//! [`explain`] computes SHAP values: exact TreeSHAP for the crate's trees, forests and
+//! AdaBoost ([`Fitted::tree_ensemble`]), and model-agnostic Shapley values (exact by
+//! enumeration, or seeded antithetic permutations) for any model.
+//!
 //! ```
 //! use ml4ns_models::Model;
 //! let rings = ml4ns_data_io::synth::concentric_rings(200, 1).table()?;
@@ -23,6 +27,7 @@
 
 mod boost;
 mod error;
+pub mod explain;
 mod forest;
 mod knn;
 mod logistic;

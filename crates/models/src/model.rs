@@ -44,6 +44,13 @@ pub trait Fitted: Send + Sync {
     fn oob_score(&self) -> Option<f64> {
         None
     }
+    /// The model as weighted trees for exact TreeSHAP ([`crate::explain`]), explaining the
+    /// probability of class code `class` (decision trees, forests, bagging) or its log-odds
+    /// (two-class AdaBoost). `None` for other models, for a class the model lacks, and for
+    /// tree models loaded from a save (their node covers are not saved).
+    fn tree_ensemble(&self, _class: usize) -> Option<crate::explain::TreeEnsemble> {
+        None
+    }
 }
 
 /// Checked hyper-parameters of one model.
@@ -1027,5 +1034,22 @@ impl Fitted for TreeModel {
 
     fn describe(&self, features: &[String], classes: &[String]) -> Option<String> {
         Some(self.tree.rules(features, classes))
+    }
+
+    /// The tree itself; leaves output their share of `class`.
+    fn tree_ensemble(&self, class: usize) -> Option<crate::explain::TreeEnsemble> {
+        if class >= self.n_classes {
+            return None;
+        }
+        let features: Vec<usize> = (0..self.n_features).collect();
+        let tree = self
+            .tree
+            .explain(&features, |p, _| p.get(class).copied().unwrap_or(0.0))?;
+        crate::explain::TreeEnsemble::new(
+            vec![(tree, 1.0)],
+            self.n_features,
+            crate::explain::EnsembleOutput::Probability,
+        )
+        .ok()
     }
 }

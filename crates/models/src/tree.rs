@@ -27,6 +27,11 @@ pub(crate) struct Tree {
     nodes: Vec<Node>,
     /// Normalised weighted impurity decrease per feature (zeros without splits).
     importance: Vec<f64>,
+    /// Training rows (weighted) that reached each node, for TreeSHAP ([`crate::explain`]).
+    /// Not saved, so the saved format is unchanged: a loaded tree has none and cannot be
+    /// explained by TreeSHAP.
+    #[serde(skip)]
+    cover: Vec<f64>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -132,6 +137,7 @@ struct Grower<'a> {
     params: TreeParams,
     stream: Stream,
     nodes: Vec<Node>,
+    cover: Vec<f64>,
     decrease: Vec<f64>,
 }
 
@@ -231,6 +237,7 @@ impl Grower<'_> {
             }
         };
         self.nodes.push(leaf(&counts, total));
+        self.cover.push(total);
         let n = rows.len();
         let p = self.x.ncols();
         if n < self.params.min_samples_split.max(2)
@@ -305,6 +312,7 @@ impl Tree {
             params,
             stream: Stream(params.seed),
             nodes: Vec::new(),
+            cover: Vec::new(),
             decrease: vec![0.0; x.ncols()],
         };
         let mut rows: Vec<usize> = (0..x.nrows()).collect();
@@ -318,6 +326,7 @@ impl Tree {
         Tree {
             nodes: g.nodes,
             importance,
+            cover: g.cover,
         }
     }
 
@@ -371,6 +380,43 @@ impl Tree {
 }
 
 impl Tree {
+    /// The tree for TreeSHAP ([`crate::explain`]): `value` maps a leaf's class shares and
+    /// majority class to its output, `features[j]` is the ensemble's index of the tree's
+    /// feature `j`. `None` when the covers are unknown (a tree loaded from a saved model).
+    pub(crate) fn explain(
+        &self,
+        features: &[usize],
+        value: impl Fn(&[f64], usize) -> f64,
+    ) -> Option<crate::explain::ExplainTree> {
+        if self.cover.len() != self.nodes.len() {
+            return None;
+        }
+        let nodes = self
+            .nodes
+            .iter()
+            .zip(&self.cover)
+            .map(|(node, &cover)| match node {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => Some(crate::explain::ExplainNode::Split {
+                    feature: *features.get(*feature)?,
+                    threshold: *threshold,
+                    left: *left,
+                    right: *right,
+                    cover,
+                }),
+                Node::Leaf { class, proba } => Some(crate::explain::ExplainNode::Leaf {
+                    value: value(proba, *class),
+                    cover,
+                }),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        crate::explain::ExplainTree::new(nodes).ok()
+    }
+
     /// Normalised weighted impurity decrease per feature (scikit-learn's importances).
     pub(crate) fn importance(&self) -> &[f64] {
         &self.importance
