@@ -43,10 +43,19 @@ fn constants_are_the_listed_files() {
         ("breast_cancer.csv", ml4ns_datasets::BREAST_CANCER_CSV),
         ("iris.csv", ml4ns_datasets::IRIS_CSV),
         ("wine_data.csv", ml4ns_datasets::WINE_CSV),
-        ("diabetes_data_raw.csv.gz", ml4ns_datasets::DIABETES_DATA_RAW_CSV_GZ),
-        ("diabetes_target.csv.gz", ml4ns_datasets::DIABETES_TARGET_CSV_GZ),
+        (
+            "diabetes_data_raw.csv.gz",
+            ml4ns_datasets::DIABETES_DATA_RAW_CSV_GZ,
+        ),
+        (
+            "diabetes_target.csv.gz",
+            ml4ns_datasets::DIABETES_TARGET_CSV_GZ,
+        ),
         ("digits.csv.gz", ml4ns_datasets::DIGITS_CSV_GZ),
-        ("LICENSE-scikit-learn.txt", ml4ns_datasets::LICENSE_SCIKIT_LEARN.as_bytes()),
+        (
+            "LICENSE-scikit-learn.txt",
+            ml4ns_datasets::LICENSE_SCIKIT_LEARN.as_bytes(),
+        ),
         ("descr/digits.rst", ml4ns_datasets::descr::DIGITS.as_bytes()),
     ] {
         assert_eq!(std::fs::read(root.join(file)).unwrap(), bytes, "{file}");

@@ -12,7 +12,7 @@
 //!   (the training rows, or their weights, that reached it). It is polynomial — O(T·L·D²) for
 //!   T trees of L leaves and depth D — and exact for that value function; `E[f]` is the
 //!   cover-weighted mean of the leaves. Forests average their trees' values. A tree
-//!   ensemble comes from [`Fitted::tree_ensemble`](crate::Fitted::tree_ensemble) (decision
+//!   ensemble comes from [`Fitted::tree_ensemble`] (decision
 //!   trees and forests: the probability of a class; AdaBoost: its log-odds) or is built by
 //!   hand with [`ExplainTree::new`].
 //! * [`exact_shapley`] and [`permutation_shap`] explain any function of the features (for

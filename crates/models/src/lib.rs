@@ -1,28 +1,17 @@
-//! # ml4ns-models
+#![doc = include_str!("../README.md")]
 //!
-//! One interface over linfa's models: a [`ModelSpec`] string (`logistic:c=1.0`,
-//! `knn:k=7,weights=distance`, ...) is checked into a [`Model`], which fits on an
-//! [`ml4ns_data_io::Table`] and returns a [`Fitted`] model that predicts class codes or values
-//! and, where the model has them, class probabilities.
+//! ## Where the algorithms come from
 //!
-//! The algorithms are linfa's, except KNN (linfa has only neighbour indexes); where a linfa
-//! model differs from scikit-learn in a way users would trip on, the wrapper says so and
-//! corrects it (elastic net's intercept, logistic regression's positive class, naive Bayes'
-//! probabilities).
+//! linfa's, except where linfa lacks the model or is wrong for the job: KNN (linfa has only
+//! neighbour indexes), ridge (closed form, as scikit-learn), and the trees, forests, bagging
+//! and AdaBoost (grown here: linfa-trees sums class weights in hash-map order, so its trees
+//! changed between runs). Where a linfa model differs from scikit-learn in a way users would
+//! trip on, the wrapper says so and corrects it (elastic net's intercept, logistic regression's
+//! positive class, naive Bayes' probabilities).
 //!
 //! [`explain`] computes SHAP values: exact TreeSHAP for the crate's trees, forests and
 //! AdaBoost ([`Fitted::tree_ensemble`]), and model-agnostic Shapley values (exact by
 //! enumeration, or seeded antithetic permutations) for any model.
-//!
-//! ```
-//! use ml4ns_models::Model;
-//! let rings = ml4ns_data_io::synth::concentric_rings(200, 1).table()?;
-//! let model = Model::parse("knn:k=5")?;
-//! let fitted = model.fit(&rings)?;
-//! let pred = fitted.predict(rings.x.view())?;
-//! assert_eq!(pred.len(), 200);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
 #![warn(missing_docs)]
 
 mod boost;
