@@ -6,6 +6,7 @@
 //! `ml4ns-data-io`'s `classic` module turns them into tables with scikit-learn's feature
 //! names and target encodings.
 #![warn(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 #![no_std]
 
 /// `breast_cancer.csv`: first line `569,30,malignant,benign`, then 30 features and the class

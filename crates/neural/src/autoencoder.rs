@@ -53,6 +53,13 @@ impl DenseAutoencoderConfig {
     }
 
     /// Builds the network with weights drawn from `seed` (encoder layers first), on `device`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when `sizes` has fewer than two entries or a zero
+    /// width, or a leaky ReLU activation has a non-finite slope (hidden, code or output).
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn init(&self, seed: u64, device: &Device) -> Result<DenseAutoencoder> {
         check_sizes(&self.sizes, "dense autoencoder")?;
         for a in [
@@ -124,6 +131,13 @@ impl DenseAutoencoder {
     }
 
     /// Codes of the rows of `x` (`n × code_size`).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `x` has no rows, its number of columns is not the
+    /// input width `sizes[0]`, or a value is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     pub fn encode(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         check_inputs(x, self.n_inputs(), "encoding")?;
         let model = self.valid();
@@ -136,6 +150,13 @@ impl DenseAutoencoder {
     }
 
     /// Reconstructions of the rows of `x` (same shape as `x`).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `x` has no rows, its number of columns is not
+    /// `n_inputs()`, or a value is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     pub fn reconstruct(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         self.outputs(x)
     }
@@ -222,6 +243,14 @@ impl ConvAutoencoderConfig {
     }
 
     /// Builds the network with weights drawn from `seed` (encoder first), on `device`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when a leaky ReLU activation has a non-finite slope,
+    /// the input shape has no pixel, `channels` is empty or contains 0, `kernel` is even (or 0), or
+    /// the input height or width is not a multiple of `2^channels.len()`.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn init(&self, seed: u64, device: &Device) -> Result<ConvAutoencoder> {
         self.activation.check()?;
         self.output_activation.check()?;
@@ -350,6 +379,13 @@ impl ConvAutoencoder {
     }
 
     /// Codes of the rows of `x`, flattened (`n × code_shape().len()`).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `x` has no rows, its number of columns is not
+    /// `input.len()`, or a value is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     pub fn encode(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         check_inputs(x, self.n_inputs(), "encoding")?;
         let model = self.valid();
@@ -362,6 +398,13 @@ impl ConvAutoencoder {
     }
 
     /// Reconstructions of the rows of `x` (same shape as `x`).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `x` has no rows, its number of columns is not
+    /// `n_inputs()`, or a value is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     pub fn reconstruct(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         self.outputs(x)
     }

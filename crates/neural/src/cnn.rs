@@ -112,6 +112,14 @@ impl CnnConfig {
     }
 
     /// Output shape of every convolution block (after pooling), checking that each fits.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when the input shape has no pixel, a block has 0
+    /// channels or a kernel of 0, a kernel is larger than its (padded) input, or a pooled block's
+    /// feature map is smaller than 2 × 2 before pooling.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn feature_shapes(&self) -> Result<Vec<ImageShape>> {
         if self.input.is_empty() {
             return Err(config_err(format!(
@@ -157,6 +165,14 @@ impl CnnConfig {
     }
 
     /// Builds the network with weights drawn from `seed`, on `device`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when a leaky ReLU activation has a non-finite slope,
+    /// a convolution block does not fit (see [`CnnConfig::feature_shapes`]), or `n_outputs` or a
+    /// hidden width is 0.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn init(&self, seed: u64, device: &Device) -> Result<Cnn> {
         self.activation.check()?;
         let shapes = self.feature_shapes()?;
@@ -277,11 +293,24 @@ pub struct LeNet5 {
 
 impl LeNet5 {
     /// LeNet-5 with ReLU and max pooling, weights drawn from `seed`, on `device`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when `n_classes` is 0.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn new(n_classes: usize, seed: u64, device: &Device) -> Result<LeNet5> {
         LeNet5::with_config(CnnConfig::lenet5(n_classes), seed, device)
     }
 
     /// LeNet-5 with another activation (e.g. the original sigmoid).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when `n_classes` is 0 or `activation` is a leaky ReLU
+    /// with a non-finite slope.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn with_activation(
         n_classes: usize,
         activation: Activation,
@@ -296,6 +325,12 @@ impl LeNet5 {
     }
 
     /// LeNet-5's layout with changes (average pooling, say) made to [`CnnConfig::lenet5`].
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when `config` is invalid, as for [`CnnConfig::init`].
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn with_config(config: CnnConfig, seed: u64, device: &Device) -> Result<LeNet5> {
         Ok(LeNet5 {
             net: config.init(seed, device)?,

@@ -57,6 +57,13 @@ impl std::fmt::Display for ImageShape {
 /// Pads every image (a row of `x`, shaped `shape`) with `value` to `height × width`, keeping it
 /// centred (an odd surplus goes to the bottom and right), e.g. scikit-learn's 8×8 digits to
 /// LeNet-5's 32×32 input.
+///
+/// # Errors
+///
+/// Returns [`NeuralError::InvalidData`] when `x` does not have `shape.len()` columns, or `height`
+/// or `width` is smaller than the images' own height or width.
+///
+/// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
 pub fn pad_images(
     x: ArrayView2<'_, f64>,
     shape: ImageShape,
@@ -141,6 +148,12 @@ impl<'a> Dataset<'a> {
 
     /// The features and target of an ml4ns [`Table`]: class codes become a classification
     /// set, a continuous target a one-output regression set.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when the table has no target column.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     pub fn from_table(table: &'a Table) -> Result<Self> {
         match &table.target {
             Some(Target::Classes(classes)) => Ok(Dataset::classification(

@@ -90,6 +90,15 @@ impl DendriticConfig {
     }
 
     /// Checks the architecture.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when a leaky ReLU activation has a non-finite slope,
+    /// the input shape has no pixel, `somata`, `dendrites_per_soma` or `n_outputs` is 0, a
+    /// [`ReceptiveField::Local`] patch has size 0 or is larger than the image's height or width, or
+    /// a [`ReceptiveField::Random`] field sees 0 inputs or more inputs than the image has.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn check(&self) -> Result<()> {
         self.activation.check()?;
         if self.input.is_empty() {
@@ -129,6 +138,13 @@ impl DendriticConfig {
     /// The input indices each dendrite sees (sorted), dendrite by dendrite (soma 0's
     /// dendrites first), as drawn from `seed`. [`DendriticConfig::init`] with the same seed
     /// uses exactly these fields.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when the architecture is invalid (see
+    /// [`DendriticConfig::check`]).
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn receptive_fields(&self, seed: u64) -> Result<Vec<Vec<usize>>> {
         self.check()?;
         let mut rng = SeedStream::new(seed, Purpose::Init);
@@ -177,6 +193,13 @@ impl DendriticConfig {
     /// Builds the network on `device`: receptive fields, then weights, drawn from `seed`.
     /// Every existing connection and bias is uniform in `±1/√fan_in` with the true fan-in
     /// (inputs per dendrite, dendrites per soma, somata), PyTorch's default scheme.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when the architecture is invalid (see
+    /// [`DendriticConfig::check`]).
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn init(&self, seed: u64, device: &Device) -> Result<DendriticNet> {
         self.check()?;
         let mut rng = SeedStream::new(seed, Purpose::Init);

@@ -21,6 +21,7 @@
 //! [`Mlp::from_weights`] and [`Mlp::gradients`] do the same layer by layer, to check a
 //! hand-written backpropagation against burn's.
 #![warn(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 
 mod activation;
 mod autoencoder;

@@ -45,6 +45,13 @@ impl Mlp {
     /// An MLP with layer widths `sizes` (inputs first, outputs last, at least two entries),
     /// `activation` after every hidden layer, weights drawn from `seed` (PyTorch's default
     /// initialisation, see the crate docs), on `device`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when `sizes` has fewer than two entries or a zero
+    /// width, or `activation` is a leaky ReLU with a non-finite slope.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn new(sizes: &[usize], activation: Activation, seed: u64, device: &Device) -> Result<Mlp> {
         check_sizes(sizes, "MLP")?;
         activation.check()?;
@@ -58,6 +65,15 @@ impl Mlp {
 
     /// An MLP with the given weights, layer by layer (e.g. to compare burn's gradients with a
     /// hand-written backpropagation started from the same point).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when `activation` is a leaky ReLU with a non-finite
+    /// slope, `layers` is empty, a weight matrix has no row or no column, a bias length differs
+    /// from its weight's columns, a layer's inputs differ from the previous layer's outputs, or a
+    /// weight or bias is not finite.
+    ///
+    /// [`NeuralError::InvalidConfig`]: crate::NeuralError::InvalidConfig
     pub fn from_weights(
         layers: &[LayerWeights],
         activation: Activation,
@@ -129,6 +145,13 @@ impl Mlp {
     }
 
     /// The mean loss on `data` and its gradient for every layer, by burn's autodiff.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `data` does not fit the network, as for
+    /// [`Network::loss_gradients`].
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     pub fn gradients(&self, data: &Dataset<'_>) -> Result<MlpGradients> {
         let lg = self.loss_gradients(data)?;
         let mut arrays = lg.gradients.into_iter();

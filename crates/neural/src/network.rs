@@ -40,6 +40,13 @@ pub trait Network: Module + Sized {
 
     /// Raw outputs for the rows of `x` (logits for a classifier, predictions for a regressor,
     /// reconstructions for an autoencoder), computed without autodiff.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `x` has no rows, its number of columns is not
+    /// `n_inputs()`, or a value is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     fn outputs(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         check_inputs(x, self.n_inputs(), "prediction")?;
         let model = self.valid();
@@ -56,6 +63,13 @@ pub trait Network: Module + Sized {
     }
 
     /// Class probabilities: the softmax of the outputs, row by row (computed in f64).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `x` has no rows, its number of columns is not
+    /// `n_inputs()`, or a value is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         let mut p = self.outputs(x)?;
         for mut row in p.outer_iter_mut() {
@@ -68,6 +82,13 @@ pub trait Network: Module + Sized {
     }
 
     /// Predicted class per row: the index of the largest output (the first on ties).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `x` has no rows, its number of columns is not
+    /// `n_inputs()`, or a value is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<usize>> {
         Ok(argmax_rows(&self.outputs(x)?))
     }
@@ -89,6 +110,16 @@ pub trait Network: Module + Sized {
     /// The mean loss on `data` (cross-entropy for class targets, mean squared error for
     /// values; no weight decay) and its gradient with respect to every parameter, by burn's
     /// autodiff, in the order and shapes of [`Network::named_parameters`].
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidData`] when `data.x` has no rows, does not have `n_inputs()`
+    /// columns or holds a non-finite value; for class targets, when the number of labels differs
+    /// from the number of rows, the network has fewer than 2 outputs or a label is `≥ n_outputs()`;
+    /// for value targets, when their rows differ from the input rows, their columns from
+    /// `n_outputs()`, or a target is not finite.
+    ///
+    /// [`NeuralError::InvalidData`]: crate::NeuralError::InvalidData
     fn loss_gradients(&self, data: &Dataset<'_>) -> Result<LossGradients> {
         data.check(self.n_inputs(), self.n_outputs(), "gradient")?;
         let model = self.clone().train();

@@ -97,6 +97,12 @@ impl Default for TrainConfig {
 
 impl TrainConfig {
     /// Checks every setting.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`NeuralError::InvalidConfig`] when the learning rate is not positive and finite,
+    /// the weight decay is negative or not finite, an SGD momentum is outside `[0, 1)`,
+    /// `batch_size` or `epochs` is 0, or `patience` is `Some(0)`.
     pub fn check(&self) -> Result<()> {
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return Err(config_err(format!(
@@ -183,6 +189,12 @@ pub struct Evaluation {
 
 /// Mean loss and accuracy of `model` on `data`, without autodiff (outputs computed in f32,
 /// loss in f64).
+///
+/// # Errors
+///
+/// Returns [`NeuralError::InvalidData`] when `data` does not fit `model` (empty, wrong widths, row
+/// counts that differ, class labels out of range, fewer than 2 outputs for class targets,
+/// non-finite values), as for [`Network::loss_gradients`].
 pub fn evaluate<M: Network>(model: &M, data: &Dataset<'_>) -> Result<Evaluation> {
     data.check(model.n_inputs(), model.n_outputs(), "evaluation")?;
     let outputs = model.outputs(data.x)?;

@@ -2,6 +2,7 @@
 //!
 //! See [`figure`] for the figure kinds and [`Report::files`] for what a report writes.
 #![warn(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 
 use std::collections::BTreeMap;
 

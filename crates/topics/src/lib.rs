@@ -37,6 +37,12 @@ pub struct Topic {
     /// Title.
     pub title: &'static str,
     /// Produce the report.
+    ///
+    /// # Errors
+    ///
+    /// When the topic cannot produce a report at all: a dataset fails to build, a model fails
+    /// to fit or predict, a metric is undefined on the data. A report whose checks fail is not
+    /// an error: it is returned, and `cargo xtask run-all` fails on it.
     pub run: fn(&Context) -> Result<Report, TopicError>,
 }
 
