@@ -188,6 +188,16 @@ impl LeakageReport {
 
 /// Check every column of `x` against binary labels `y` (any two distinct codes; the larger
 /// is the positive class). `names` names the columns.
+///
+/// # Errors
+///
+/// - [`LeakageError::Empty`] when `x` has no rows or no columns;
+/// - [`LeakageError::LengthMismatch`] when `y` has not one label per row or `names` not one name
+///   per column;
+/// - [`LeakageError::InvalidOption`] when `min_auc` is outside [0.5, 1], `max_remaining_entropy`
+///   outside [0, 1] or `n_bins` below 2;
+/// - [`LeakageError::NotBinary`] when `y` does not hold exactly two distinct labels;
+/// - [`LeakageError::NonFinite`] when a feature holds NaN or an infinity.
 pub fn check_features(
     x: ArrayView2<f64>,
     y: &[usize],
@@ -292,6 +302,12 @@ pub fn check_features(
 }
 
 /// Check every feature of a table against its class target (which must have two classes).
+///
+/// # Errors
+///
+/// Returns [`LeakageError::NoClassTarget`] when the table has no class target, and otherwise the
+/// errors of [`check_features`] (e.g. [`LeakageError::NotBinary`] when the target does not have
+/// exactly two classes present).
 pub fn check_table(table: &Table, options: &LeakageOptions) -> Result<LeakageReport, LeakageError> {
     let y = table
         .class_target()

@@ -22,6 +22,7 @@
 //! # Ok::<(), ml4ns_validation::SplitError>(())
 //! ```
 #![warn(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 // Ports of scikit-learn/NumPy index arithmetic read closest to their reference as index loops.
 #![allow(clippy::needless_range_loop)]
 

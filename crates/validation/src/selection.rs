@@ -23,14 +23,29 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// A model that can be fitted on a training table.
 pub trait Learner: Sync {
     /// Fit on `train` (features, target and, if needed, groups) and return the fitted model.
+    ///
+    /// # Errors
+    ///
+    /// Returns the implementation's error when the model cannot be fitted on `train` (e.g. no
+    /// target, a target of the wrong kind, too few rows or classes, invalid hyper-parameters).
     fn fit(&self, train: &Table) -> Result<Box<dyn Predictor>, BoxError>;
 }
 
 /// A fitted model.
 pub trait Predictor: Send + Sync {
     /// Predictions for each row: class codes (as numbers) or real values.
+    ///
+    /// # Errors
+    ///
+    /// Returns the implementation's error when `x` does not fit the model (e.g. another number of
+    /// features) or the prediction fails.
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, BoxError>;
     /// Class probabilities (`n_rows × n_classes`), for models that have them.
+    ///
+    /// # Errors
+    ///
+    /// The default never fails (it returns `Ok(None)`); implementations return an error when `x`
+    /// does not fit the model or the computation fails.
     fn predict_proba(&self, _x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, BoxError> {
         Ok(None)
     }
@@ -80,6 +95,10 @@ impl Scoring {
     }
 
     /// Parse a scikit-learn scorer name.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error listing the valid names when `s` is not one of them.
     pub fn parse(s: &str) -> Result<Scoring, BoxError> {
         const ALL: [Scoring; 10] = [
             Scoring::Accuracy,
@@ -100,6 +119,18 @@ impl Scoring {
     }
 
     /// Score `model` on `data`.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error when `data` has no target; when a classification scorer (all but
+    /// [`Scoring::R2`] and the `Neg*` ones) meets a continuous target; when the model's
+    /// [`Predictor::predict`] (or, for [`Scoring::RocAuc`], [`Predictor::predict_proba`]) fails;
+    /// for [`Scoring::RocAuc`] when the model has no probabilities or fewer than two columns; and
+    /// the [`MetricError`](crate::metrics::MetricError) of the metric, e.g. when the model gives
+    /// not one prediction per row, `data` has no rows (classification scorers but
+    /// [`Scoring::RocAuc`]), or, for the binary scorers ([`Scoring::F1`], [`Scoring::Precision`],
+    /// [`Scoring::Recall`]), more than two classes occur among true and predicted codes or class 1
+    /// is not among the two.
     pub fn score(self, model: &dyn Predictor, data: &Table) -> Result<f64, BoxError> {
         let target = data.target.as_ref().ok_or("scoring needs a target")?;
         let pred = model.predict(data.x.view())?;
@@ -159,6 +190,11 @@ fn values(target: &Target) -> Vec<f64> {
 }
 
 /// The folds of `cv` on `table`, using its class codes and group ids where present.
+///
+/// # Errors
+///
+/// Returns the [`SplitError`](crate::split::SplitError) of [`Cv::split`] (for example when `cv`
+/// needs labels or groups the table does not have, or has more folds than rows or groups).
 pub fn splits_for(cv: &Cv, table: &Table) -> Result<Vec<Split>, BoxError> {
     let y: Option<Vec<usize>> = table.class_target().map(|c| c.codes.to_vec());
     let groups: Option<Vec<usize>> = table.groups.as_ref().map(|g| g.ids.to_vec());
@@ -210,6 +246,11 @@ pub fn mean_std(v: &[f64]) -> (f64, f64) {
 
 /// Fit on each fold's training rows and score on its test rows (and training rows), folds
 /// in parallel, results in fold order.
+///
+/// # Errors
+///
+/// Returns the first error, in fold order, of [`Learner::fit`] on a fold's training rows or of
+/// [`Scoring::score`] on its test or training rows.
 pub fn cross_validate(
     learner: &dyn Learner,
     table: &Table,
@@ -241,6 +282,11 @@ pub fn cross_validate(
 
 /// Out-of-fold predictions: each row predicted by the model fitted without it. The splits
 /// must test every row exactly once (a partition, as scikit-learn requires).
+///
+/// # Errors
+///
+/// Returns an error when the test sides of `splits` do not hold every row exactly once, and the
+/// first error, in fold order, of [`Learner::fit`] or [`Predictor::predict`].
 pub fn cross_val_predict(
     learner: &dyn Learner,
     table: &Table,
@@ -349,6 +395,11 @@ impl GridResult {
 }
 
 /// Exhaustive grid search with cross-validation: `make` builds a learner for a grid point.
+///
+/// # Errors
+///
+/// Returns the errors of [`splits_for`], of `make` for a grid point and of [`cross_validate`]; and
+/// an error when the grid has no point (an axis with no values).
 pub fn grid_search<L, F>(
     make: F,
     grid: &ParamGrid,
@@ -393,6 +444,12 @@ pub struct NestedFold {
 
 /// Nested cross-validation: a grid search on each outer training set, the chosen model
 /// refitted there and scored on the outer test set, which the search never saw.
+///
+/// # Errors
+///
+/// Returns the errors of [`splits_for`] on the outer scheme, of [`grid_search`] with `inner` on
+/// each outer training set, of `make` and [`Learner::fit`] when refitting the chosen parameters,
+/// and of [`Scoring::score`] on the outer test set.
 pub fn nested_cv<L, F>(
     make: F,
     grid: &ParamGrid,
@@ -449,6 +506,10 @@ fn curve_point(x: f64, r: &CvResult, s: Scoring) -> CurvePoint {
 
 /// Learning curve: scores when training on the first `fraction` of each fold's training
 /// rows (scikit-learn's `train[:n]`), for each fraction in (0, 1].
+///
+/// # Errors
+///
+/// Returns an error when a fraction is not in (0, 1], and the errors of [`cross_validate`].
 pub fn learning_curve(
     learner: &dyn Learner,
     table: &Table,
@@ -478,6 +539,10 @@ pub fn learning_curve(
 }
 
 /// Validation curve: train and test scores as one hyper-parameter varies.
+///
+/// # Errors
+///
+/// Returns the errors of `make` and of [`cross_validate`].
 pub fn validation_curve<L, F>(
     make: F,
     values: &[f64],
@@ -543,6 +608,12 @@ pub enum Resampler {
 impl Resampler {
     /// Resample a training table (class target required). Groups and time are carried along
     /// for copied rows and dropped for synthetic ones.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error when the table has no class target; for [`Resampler::Smote`], when `k` is
+    /// 0, a class that needs synthetic rows has fewer than 2 rows, or the features (old or
+    /// synthetic) hold NaN or an infinity.
     pub fn resample(&self, table: &Table) -> Result<Table, BoxError> {
         let c = table
             .class_target()
@@ -675,6 +746,10 @@ impl<L: Learner> Learner for Resampled<L> {
 
 /// Permutation importance of each feature: the mean and standard deviation, over
 /// `n_repeats` shuffles of that column, of the drop in score.
+///
+/// # Errors
+///
+/// Returns the errors of [`Scoring::score`] on `data` and on its shuffled copies.
 pub fn permutation_importance(
     model: &dyn Predictor,
     data: &Table,

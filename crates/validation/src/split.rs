@@ -376,6 +376,17 @@ impl Cv {
     }
 
     /// Check the hyper-parameters alone (what scikit-learn checks in constructors).
+    ///
+    /// # Errors
+    ///
+    /// - [`SplitError::InvalidParameter`] when `n_splits` is below 2 (k-fold schemes, their
+    ///   repeated forms and [`Cv::TimeSeriesSplit`]) or 0 (shuffle splits), `n_repeats` is 0, `p`
+    ///   or `n_groups` is 0, or a [`Cv::TrainTestSplit`] stratifies without shuffling;
+    /// - [`SplitError::RandomStateWithoutShuffle`] when a k-fold scheme has a `random_state` but
+    ///   `shuffle` is false;
+    /// - [`SplitError::MissingRandomState`] when a scheme shuffles (k-fold with `shuffle`, the
+    ///   repeated k-folds, the shuffle splits, a shuffling train/test split) without a
+    ///   `random_state`.
     pub fn check(&self) -> Result<()> {
         let name = self.name();
         let kfold = |n_splits: usize, shuffle: bool, random_state: Option<u32>| {
@@ -495,6 +506,32 @@ impl Cv {
 
     /// Split `n_samples` rows. `y` holds class codes and `groups` group codes, one per row;
     /// each is required only by the schemes that use it.
+    ///
+    /// # Errors
+    ///
+    /// - every error of [`Cv::check`], checked first;
+    /// - [`SplitError::LengthMismatch`] when `y`, `groups` or a [`Cv::PredefinedSplit`]'s
+    ///   `test_fold` has not `n_samples` entries;
+    /// - [`SplitError::Missing`] when the scheme needs `y` ([`Cv::needs_labels`]) or `groups`
+    ///   ([`Cv::needs_groups`]) and none is given, or a directly built [`Cv::PredefinedSplit`] has
+    ///   an empty `test_fold` ([`SplitError::Spec`] instead when it was parsed with `column=NAME`
+    ///   and its folds were never filled in);
+    /// - [`SplitError::TooManySplits`] when a (repeated) k-fold scheme has more folds than samples;
+    /// - [`SplitError::TooFewSamples`] for leave-one-out on fewer than 2 samples, leave-p-out with
+    ///   `n_samples ≤ p`, and a time-series split with more folds (`n_splits + 1`) than samples
+    ///   or no training row left before the first test fold
+    ///   (`n_samples ≤ gap + n_splits · test_size`);
+    /// - [`SplitError::TooFewGroups`] when (stratified) group k-fold has more folds than groups,
+    ///   leave-one-group-out has fewer than 2 groups, or leave-p-groups-out has `n_groups` or fewer
+    ///   groups;
+    /// - [`SplitError::ClassTooSmall`] when every class has fewer members than folds (stratified
+    ///   k-fold, its repeated form, stratified group k-fold) or, for the stratified shuffle split
+    ///   and a stratified train/test split, a class has a single member;
+    /// - [`SplitError::InvalidSize`] for the shuffle splits and the train/test split when a count
+    ///   is 0 or not below the number of samples (of groups for [`Cv::GroupShuffleSplit`]), a
+    ///   fraction is outside (0, 1), two fractions add up to more than 1, the two counts to more
+    ///   than the samples, the training set would be empty, or (stratified) the train or test count
+    ///   is below the number of classes.
     pub fn split(
         &self,
         n_samples: usize,
@@ -1435,6 +1472,14 @@ impl Cv {
     /// `shuffle_split:n_splits=10,test_size=0.2,random_state=0` (a size with a decimal point is
     /// a fraction, without one a count). Unknown names and keys are errors listing the valid
     /// ones; the parsed scheme is [`Cv::check`]ed.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`SplitError::Spec`] when the name is not one of [`SPEC_NAMES`], a part is not
+    /// `key=value`, a key is unknown for the scheme or given twice, a value does not parse (a whole
+    /// number, `true`/`false`, a `random_state` in `0..=4294967295` or `none`, a size), or a
+    /// required key (`p`, `n_groups`) is missing; and any error of [`Cv::check`] on the parsed
+    /// scheme (e.g. [`SplitError::MissingRandomState`] for `shuffle=true` without a seed).
     pub fn parse(spec: &str) -> Result<Cv> {
         let spec = spec.trim();
         let (name, rest) = spec.split_once(':').unwrap_or((spec, ""));

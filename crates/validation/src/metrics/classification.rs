@@ -69,6 +69,11 @@ pub fn unique_labels(y_true: &[usize], y_pred: &[usize]) -> Vec<usize> {
 }
 
 /// The confusion matrix over the sorted union of labels.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty.
 pub fn confusion_matrix(
     y_true: &[usize],
     y_pred: &[usize],
@@ -78,6 +83,11 @@ pub fn confusion_matrix(
 
 /// The confusion matrix over the given labels (others are ignored), e.g. `[0, 1]` to get a
 /// 2 × 2 matrix even when one class is absent.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty.
 pub fn confusion_matrix_with_labels(
     y_true: &[usize],
     y_pred: &[usize],
@@ -106,6 +116,11 @@ fn check_nonempty(y_true: &[usize], y_pred: &[usize]) -> Result<(), MetricError>
 }
 
 /// Fraction of correct predictions.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty.
 pub fn accuracy(y_true: &[usize], y_pred: &[usize]) -> Result<f64, MetricError> {
     check_nonempty(y_true, y_pred)?;
     let correct = y_true.iter().zip(y_pred).filter(|(t, p)| t == p).count();
@@ -114,6 +129,11 @@ pub fn accuracy(y_true: &[usize], y_pred: &[usize]) -> Result<f64, MetricError> 
 
 /// Mean recall over the classes present in `y_true` (classes only predicted are skipped,
 /// as scikit-learn does with a warning).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty.
 pub fn balanced_accuracy(y_true: &[usize], y_pred: &[usize]) -> Result<f64, MetricError> {
     let cm = confusion_matrix(y_true, y_pred)?;
     let per_class: Vec<f64> = cm
@@ -184,6 +204,11 @@ fn nan_average(values: &[f64], weights: Option<&[f64]>) -> f64 {
 }
 
 /// Per-class precision, recall, F-beta and support over the sorted union of labels.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty.
 pub fn precision_recall_fscore_per_class(
     y_true: &[usize],
     y_pred: &[usize],
@@ -233,6 +258,13 @@ fn prf_from_counts(
 }
 
 /// Averaged precision, recall and F-beta: `(precision, recall, fscore)`.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty or, with [`Average::Binary`], when more than two
+/// labels occur in `y_true` and `y_pred` together or `pos_label` is not one of the two labels that
+/// occur.
 pub fn precision_recall_fscore(
     y_true: &[usize],
     y_pred: &[usize],
@@ -280,6 +312,13 @@ pub fn precision_recall_fscore(
 }
 
 /// Precision of the positive class (or averaged).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty or, with [`Average::Binary`], when more than two
+/// labels occur in `y_true` and `y_pred` together or `pos_label` is not one of the two labels that
+/// occur.
 pub fn precision(
     y_true: &[usize],
     y_pred: &[usize],
@@ -290,6 +329,13 @@ pub fn precision(
 }
 
 /// Recall (sensitivity) of the positive class (or averaged).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty or, with [`Average::Binary`], when more than two
+/// labels occur in `y_true` and `y_pred` together or `pos_label` is not one of the two labels that
+/// occur.
 pub fn recall(
     y_true: &[usize],
     y_pred: &[usize],
@@ -300,6 +346,13 @@ pub fn recall(
 }
 
 /// F1 of the positive class (or averaged).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty or, with [`Average::Binary`], when more than two
+/// labels occur in `y_true` and `y_pred` together or `pos_label` is not one of the two labels that
+/// occur.
 pub fn f1(
     y_true: &[usize],
     y_pred: &[usize],
@@ -310,6 +363,13 @@ pub fn f1(
 }
 
 /// F-beta of the positive class (or averaged).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty or, with [`Average::Binary`], when more than two
+/// labels occur in `y_true` and `y_pred` together or `pos_label` is not one of the two labels that
+/// occur.
 pub fn fbeta(
     y_true: &[usize],
     y_pred: &[usize],
@@ -321,6 +381,11 @@ pub fn fbeta(
 }
 
 /// Specificity of a binary problem: the recall of the negative class, TN / (TN + FP).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty.
 pub fn specificity(
     y_true: &[usize],
     y_pred: &[usize],
@@ -339,6 +404,13 @@ pub fn specificity(
 }
 
 /// Youden's J = sensitivity + specificity − 1.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty, when more than two labels occur in `y_true` and
+/// `y_pred` together, or when `pos_label` is not one of the two labels that occur (as [`recall`]
+/// with [`Average::Binary`]).
 pub fn youden_j(
     y_true: &[usize],
     y_pred: &[usize],
@@ -350,6 +422,11 @@ pub fn youden_j(
 }
 
 /// Matthews correlation coefficient (multiclass form); 0 when undefined.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty.
 pub fn mcc(y_true: &[usize], y_pred: &[usize]) -> Result<f64, MetricError> {
     let cm = confusion_matrix(y_true, y_pred)?;
     let k = cm.labels.len();
@@ -436,6 +513,11 @@ fn clf_curve(
 
 /// The ROC curve of scores for `pos_label`. With `drop_intermediate`, collinear points are
 /// dropped as scikit-learn does. Rates are NaN when a class is absent.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `scores` differ in length;
+/// [`MetricError::Invalid`] when they are empty or a score is NaN or infinite.
 pub fn roc_curve(
     y_true: &[usize],
     scores: &[f64],
@@ -478,6 +560,11 @@ pub fn roc_curve(
 
 /// Area under the ROC curve for a binary problem (trapezoid rule; ties count half).
 /// NaN when `y_true` holds one class only (scikit-learn warns and returns NaN).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `scores` differ in length;
+/// [`MetricError::Invalid`] when `y_true` holds two classes and a score is NaN or infinite.
 pub fn roc_auc(y_true: &[usize], scores: &[f64], pos_label: usize) -> Result<f64, MetricError> {
     check_lengths(y_true.len(), scores.len())?;
     if y_true.iter().collect::<BTreeSet<_>>().len() != 2 {
@@ -495,6 +582,13 @@ fn trapezoid(x: &[f64], y: &[f64]) -> f64 {
 
 /// One-vs-rest ROC AUC of a probability matrix whose column `k` scores class `k`,
 /// averaged with [`Average::Macro`] or [`Average::Weighted`] (by prevalence).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `proba` has not one row per label;
+/// [`MetricError::Invalid`] when a probability is NaN or infinite in the column of a class that is
+/// neither absent from nor alone in `y_true`, or when `average` is neither [`Average::Macro`] nor
+/// [`Average::Weighted`].
 pub fn roc_auc_ovr(
     y_true: &[usize],
     proba: ArrayView2<f64>,
@@ -523,6 +617,11 @@ pub fn roc_auc_ovr(
 }
 
 /// The precision–recall curve of scores for `pos_label` (all distinct thresholds).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `scores` differ in length;
+/// [`MetricError::Invalid`] when they are empty or a score is NaN or infinite.
 pub fn precision_recall_curve(
     y_true: &[usize],
     scores: &[f64],
@@ -553,6 +652,11 @@ pub fn precision_recall_curve(
 }
 
 /// Average precision: Σ (Rₙ − Rₙ₋₁)·Pₙ over the precision–recall curve (no interpolation).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `scores` differ in length;
+/// [`MetricError::Invalid`] when they are empty or a score is NaN or infinite.
 pub fn average_precision(
     y_true: &[usize],
     scores: &[f64],
@@ -567,6 +671,12 @@ pub fn average_precision(
 
 /// Log loss of a probability matrix whose column `k` is the probability of class `k`;
 /// probabilities are clipped to [ε, 1 − ε] as scikit-learn does.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `proba` has not one row per label;
+/// [`MetricError::Invalid`] when there are no samples or a label has no column in `proba`
+/// (a label ≥ its number of columns).
 pub fn log_loss(y_true: &[usize], proba: ArrayView2<f64>) -> Result<f64, MetricError> {
     check_lengths(y_true.len(), proba.nrows())?;
     if y_true.is_empty() {
@@ -587,6 +697,11 @@ pub fn log_loss(y_true: &[usize], proba: ArrayView2<f64>) -> Result<f64, MetricE
 }
 
 /// Log loss of a binary problem from the probability of class 1.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `p1` differ in length;
+/// [`MetricError::Invalid`] when they are empty or a label is not 0 or 1.
 pub fn log_loss_binary(y_true: &[usize], p1: &[f64]) -> Result<f64, MetricError> {
     let proba =
         ndarray::Array2::from_shape_fn(
@@ -597,6 +712,10 @@ pub fn log_loss_binary(y_true: &[usize], p1: &[f64]) -> Result<f64, MetricError>
 }
 
 /// Brier score of a binary problem: mean of (1[y = pos_label] − p)².
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `p` differ in length.
 pub fn brier_score(y_true: &[usize], p: &[f64], pos_label: usize) -> Result<f64, MetricError> {
     check_lengths(y_true.len(), p.len())?;
     Ok(y_true
@@ -621,6 +740,12 @@ pub enum BinStrategy {
 
 /// Calibration curve: for each non-empty bin, the observed frequency of the positive class
 /// and the mean predicted probability, `(prob_true, prob_pred)`.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `prob` differ in length;
+/// [`MetricError::Invalid`] when `n_bins` is 0, there are no samples, or a probability is outside
+/// [0, 1] (or NaN).
 pub fn calibration_curve(
     y_true: &[usize],
     prob: &[f64],
@@ -695,6 +820,11 @@ fn percentile_linear(sorted: &[f64], q: f64) -> f64 {
 
 /// scikit-learn's `classification_report` text, laid out exactly as scikit-learn prints it.
 /// `target_names` name the sorted labels; `digits` sets the decimals.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length;
+/// [`MetricError::Invalid`] when they are empty or `target_names` does not hold one name per label.
 pub fn classification_report(
     y_true: &[usize],
     y_pred: &[usize],

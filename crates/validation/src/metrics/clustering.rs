@@ -51,6 +51,10 @@ fn sq_dist(a: ndarray::ArrayView1<f64>, b: ndarray::ArrayView1<f64>) -> f64 {
 
 /// Within-cluster sum of squares (k-means inertia): squared distance of each point to the
 /// mean of its cluster, summed.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `x` has not one row per label.
 pub fn inertia(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, MetricError> {
     check_lengths(x.nrows(), labels.len())?;
     let (codes, k) = relabel(labels);
@@ -63,11 +67,23 @@ pub fn inertia(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, MetricError>
 }
 
 /// Mean silhouette coefficient (Euclidean). A point alone in its cluster scores 0.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `x` has not one row per label;
+/// [`MetricError::Invalid`] when the labels hold fewer than 2 distinct clusters, or as many as
+/// there are samples.
 pub fn silhouette(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, MetricError> {
     Ok(silhouette_samples(x, labels)?.mean().unwrap_or(0.0))
 }
 
 /// Silhouette coefficient of each point: (b − a) / max(a, b).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `x` has not one row per label;
+/// [`MetricError::Invalid`] when the labels hold fewer than 2 distinct clusters, or as many as
+/// there are samples.
 pub fn silhouette_samples(
     x: ArrayView2<f64>,
     labels: &[usize],
@@ -101,6 +117,12 @@ pub fn silhouette_samples(
 }
 
 /// Davies–Bouldin index (lower is better); 0 when all clusters are points or coincide.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `x` has not one row per label;
+/// [`MetricError::Invalid`] when the labels hold fewer than 2 distinct clusters, or as many as
+/// there are samples.
 pub fn davies_bouldin(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, MetricError> {
     let (codes, k) = check(&x, labels)?;
     let (c, n) = centroids(&x, &codes, k);
@@ -142,6 +164,12 @@ pub fn davies_bouldin(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, Metri
 }
 
 /// Calinski–Harabasz index (variance ratio criterion); 1.0 when every cluster is a point.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `x` has not one row per label;
+/// [`MetricError::Invalid`] when the labels hold fewer than 2 distinct clusters, or as many as
+/// there are samples.
 pub fn calinski_harabasz(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, MetricError> {
     let (codes, k) = check(&x, labels)?;
     let n_samples = x.nrows();
@@ -164,6 +192,10 @@ pub fn calinski_harabasz(x: ArrayView2<f64>, labels: &[usize]) -> Result<f64, Me
 }
 
 /// Adjusted Rand index between two labelings (1 for identical partitions, ≈0 for random).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `labels_true` and `labels_pred` differ in length.
 pub fn adjusted_rand(labels_true: &[usize], labels_pred: &[usize]) -> Result<f64, MetricError> {
     check_lengths(labels_true.len(), labels_pred.len())?;
     let n = labels_true.len() as i128;

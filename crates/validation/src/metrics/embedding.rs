@@ -12,6 +12,11 @@ fn sq_dist(a: ndarray::ArrayView1<f64>, b: ndarray::ArrayView1<f64>) -> f64 {
 /// 1 − 2/(n·k·(2n − 3k − 1)) · Σᵢ Σ_{j ∈ Nₖ(i) in the embedding} max(0, r(i, j) − k), where
 /// r(i, j) is the rank of j among i's neighbours in the original space. 1 means every
 /// embedded neighbourhood holds only true neighbours. Needs k < n/2. O(n² log n).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `embedded` has not as many rows as `x`;
+/// [`MetricError::Invalid`] when `n_neighbors` is 0 or not below half the number of samples.
 pub fn trustworthiness(
     x: ArrayView2<f64>,
     embedded: ArrayView2<f64>,

@@ -3,12 +3,20 @@
 use super::{check_lengths, MetricError};
 
 /// Mean absolute error.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length.
 pub fn mae(y_true: &[f64], y_pred: &[f64]) -> Result<f64, MetricError> {
     check_lengths(y_true.len(), y_pred.len())?;
     Ok(mean(y_true.iter().zip(y_pred).map(|(t, p)| (t - p).abs())))
 }
 
 /// Mean squared error.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length.
 pub fn mse(y_true: &[f64], y_pred: &[f64]) -> Result<f64, MetricError> {
     check_lengths(y_true.len(), y_pred.len())?;
     Ok(mean(
@@ -17,12 +25,20 @@ pub fn mse(y_true: &[f64], y_pred: &[f64]) -> Result<f64, MetricError> {
 }
 
 /// Root mean squared error.
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length.
 pub fn rmse(y_true: &[f64], y_pred: &[f64]) -> Result<f64, MetricError> {
     mse(y_true, y_pred).map(f64::sqrt)
 }
 
 /// Mean absolute percentage error, `mean(|y − ŷ| / max(|y|, ε))` with ε the machine epsilon
 /// (scikit-learn's guard against division by zero; the result is a fraction, not a percent).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length.
 pub fn mape(y_true: &[f64], y_pred: &[f64]) -> Result<f64, MetricError> {
     check_lengths(y_true.len(), y_pred.len())?;
     Ok(mean(
@@ -38,6 +54,10 @@ pub fn mape(y_true: &[f64], y_pred: &[f64]) -> Result<f64, MetricError> {
 /// With `force_finite` (scikit-learn's default) a constant `y_true` gives 1.0 for a perfect
 /// prediction and 0.0 otherwise instead of NaN / −∞. Fewer than two samples give NaN, as
 /// scikit-learn (which also warns).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length.
 pub fn r2(y_true: &[f64], y_pred: &[f64], force_finite: bool) -> Result<f64, MetricError> {
     check_lengths(y_true.len(), y_pred.len())?;
     if y_true.len() < 2 {
@@ -55,6 +75,10 @@ pub fn r2(y_true: &[f64], y_pred: &[f64], force_finite: bool) -> Result<f64, Met
 
 /// Explained variance 1 − Var(y − ŷ) / Var(y), with `force_finite` as in [`r2`] (but, as in
 /// scikit-learn, no special case for a single sample).
+///
+/// # Errors
+///
+/// Returns [`MetricError::LengthMismatch`] when `y_true` and `y_pred` differ in length.
 pub fn explained_variance(
     y_true: &[f64],
     y_pred: &[f64],
