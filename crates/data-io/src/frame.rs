@@ -141,7 +141,12 @@ pub struct RawFrame {
 }
 
 impl RawFrame {
-    /// A frame from named columns. Errors on duplicate names or columns of unequal length.
+    /// A frame from named columns.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::Shape`] when `names` and `columns` differ in number or the columns
+    /// differ in length, and [`DataError::DuplicateColumn`] when two names are equal.
     pub fn new(
         source: impl Into<String>,
         names: Vec<String>,
@@ -202,6 +207,13 @@ impl RawFrame {
     /// The values of one numeric column, every cell required: unknown columns, text and
     /// missing/NaN/infinite cells are errors naming the column (and row). `role` names the
     /// column's use in messages.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::UnknownColumn`] when no column is called `name`;
+    /// [`DataError::NonNumeric`] when a text cell is not a number; [`DataError::UnsupportedType`]
+    /// for a column of a type the loaders cannot read (a date, a list, ...); and
+    /// [`DataError::Missing`] for the first null, NaN or infinite cell.
     pub fn numbers(&self, name: &str, role: &'static str) -> Result<Vec<f64>> {
         let idx = resolve(self, name, role)?;
         let view = numeric_view(self, idx, role)?;
@@ -217,6 +229,13 @@ impl RawFrame {
 
     /// The labels of one column as text (numbers without a trailing `.0`), every cell
     /// required, and whether they all came from numbers.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::UnknownColumn`] when no column is called `name`,
+    /// [`DataError::UnsupportedType`] for a column of a type the loaders cannot read, and
+    /// [`DataError::Missing`] for the first missing cell (a null, a [`MISSING_TOKENS`] text, or
+    /// a NaN or infinite number).
     pub fn labels(&self, name: &str, role: &'static str) -> Result<(Vec<String>, bool)> {
         let idx = resolve(self, name, role)?;
         let view = label_view(self, idx, role)?;
@@ -233,6 +252,27 @@ impl RawFrame {
     }
 
     /// Apply column roles and build a [`Table`]. See [`TableSpec`] for the rules.
+    ///
+    /// # Errors
+    ///
+    /// * [`DataError::Shape`] or [`DataError::DuplicateColumn`] when the public fields no longer
+    ///   satisfy [`RawFrame::new`]'s checks.
+    /// * [`DataError::UnknownColumn`] when the spec names a column the frame lacks;
+    ///   [`DataError::RoleConflict`] when it gives one column two roles.
+    /// * [`DataError::NoFeatures`] when no feature column is left (explicit or default selection).
+    /// * [`DataError::NonNumeric`] when a cell of a feature, the time column or a continuous
+    ///   target is text that is not a number (also for a mostly numeric text column picked by the
+    ///   default selection); [`DataError::UnsupportedType`] when a used column has a type the
+    ///   loaders cannot read.
+    /// * [`DataError::Missing`] for the first null, NaN or infinite cell in a used column under
+    ///   [`MissingPolicy::Error`], and in the target, groups or time column under
+    ///   [`MissingPolicy::ImputeMean`] or [`MissingPolicy::Keep`].
+    /// * [`DataError::NoRows`] when the frame has no rows, or none is left after
+    ///   [`MissingPolicy::DropRows`].
+    /// * [`DataError::NothingToImpute`] under [`MissingPolicy::ImputeMean`] when a feature column
+    ///   has no finite value.
+    /// * [`DataError::SingleClass`] when a class target has fewer than two classes in the kept
+    ///   rows.
     pub fn into_table(self, spec: &TableSpec) -> Result<Table> {
         self.validate()?;
         build(self, spec)

@@ -28,11 +28,22 @@ use crate::table::Table;
 /// println!("{} rows × {} features", table.n_rows(), table.n_features());
 /// # Ok::<(), ml4ns_data_io::DataError>(())
 /// ```
+///
+/// # Errors
+///
+/// Returns [`DataError::UnknownFormat`] for an extension other than those above, the errors of
+/// [`read_csv_frame`] or [`read_parquet_frame`] when the file cannot be read, and those of
+/// [`RawFrame::into_table`] when the columns do not fit `spec`.
 pub fn read_table(path: impl AsRef<Path>, spec: &TableSpec) -> Result<Table> {
     read_frame(path)?.into_table(spec)
 }
 
 /// Read a file (by extension, as [`read_table`]) into a [`RawFrame`] without applying roles.
+///
+/// # Errors
+///
+/// Returns [`DataError::UnknownFormat`] for an unknown extension, else the errors of
+/// [`read_csv_frame`] or [`read_parquet_frame`].
 pub fn read_frame(path: impl AsRef<Path>) -> Result<RawFrame> {
     let path = path.as_ref();
     match FileKind::of(path)? {
@@ -42,11 +53,21 @@ pub fn read_frame(path: impl AsRef<Path>) -> Result<RawFrame> {
 }
 
 /// Load a comma-separated file and apply the column roles.
+///
+/// # Errors
+///
+/// Returns the errors of [`read_csv_frame`] when the file cannot be read and those of
+/// [`RawFrame::into_table`] when its columns do not fit `spec`.
 pub fn read_csv(path: impl AsRef<Path>, spec: &TableSpec) -> Result<Table> {
     read_csv_frame(path.as_ref(), b',')?.into_table(spec)
 }
 
 /// Load a Parquet file and apply the column roles.
+///
+/// # Errors
+///
+/// Returns the errors of [`read_parquet_frame`] when the file cannot be read and those of
+/// [`RawFrame::into_table`] when its columns do not fit `spec`.
 pub fn read_parquet(path: impl AsRef<Path>, spec: &TableSpec) -> Result<Table> {
     read_parquet_frame(path.as_ref())?.into_table(spec)
 }
@@ -93,6 +114,16 @@ pub(crate) fn read_error(path: &Path, err: PolarsError) -> DataError {
 }
 
 /// Read a delimited text file into a [`RawFrame`] (all columns parsed from text).
+///
+/// # Errors
+///
+/// * [`DataError::FileNotFound`] when the file cannot be opened or read.
+/// * [`DataError::EmptyFile`] when it holds nothing but white space (after a byte-order mark).
+/// * [`DataError::RaggedRow`] when a row has more or fewer fields than the header.
+/// * [`DataError::DuplicateColumn`] when two header names are equal.
+/// * [`DataError::NoRows`] when the file has a header only.
+/// * [`DataError::Read`] for a quoted field left open at the end of the file, or when polars
+///   rejects the file or reads a different number of rows than the file has records.
 pub fn read_csv_frame(path: &Path, separator: u8) -> Result<RawFrame> {
     let source = display(path);
     let bytes = std::fs::read(path).map_err(|e| open_error(path, e))?;
@@ -127,6 +158,12 @@ pub fn read_csv_frame(path: &Path, separator: u8) -> Result<RawFrame> {
 }
 
 /// Read a Parquet file into a [`RawFrame`].
+///
+/// # Errors
+///
+/// Returns [`DataError::FileNotFound`] when the file cannot be opened, [`DataError::EmptyFile`]
+/// when it has zero bytes, [`DataError::Read`] when polars cannot read it (not Parquet, or
+/// corrupt) or convert a column, and [`DataError::NoRows`] when it holds no rows.
 pub fn read_parquet_frame(path: &Path) -> Result<RawFrame> {
     let file = std::fs::File::open(path).map_err(|e| open_error(path, e))?;
     if file.metadata().map(|m| m.len()).unwrap_or(0) == 0 {
@@ -152,6 +189,11 @@ pub fn read_parquet_frame(path: &Path) -> Result<RawFrame> {
 /// Numeric columns become `f64`, booleans stay booleans, text (and categorical) columns are
 /// parsed cell by cell ([`RawColumn::refine_text`]); other types are kept as
 /// [`RawColumn::Unsupported`], usable only as dropped columns.
+///
+/// # Errors
+///
+/// Returns [`DataError::Read`] when polars cannot convert a column to `f64`, booleans or text,
+/// and [`DataError::DuplicateColumn`] when two columns share a name.
 pub fn frame_from_dataframe(df: &DataFrame, source: &str) -> Result<RawFrame> {
     let fail = |e: PolarsError| DataError::Read {
         source_name: source.to_string(),
@@ -316,6 +358,10 @@ fn header_name(field: &[u8]) -> String {
 }
 
 /// Write a [`DataFrame`] as Parquet (used by tests and by users converting CSV to Parquet).
+///
+/// # Errors
+///
+/// Returns [`DataError::Write`] when the file cannot be created or polars fails to write it.
 pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<()> {
     let write_err = |reason: String| DataError::Write {
         path: PathBuf::from(path),

@@ -22,6 +22,7 @@
 //! # Ok::<(), ml4ns_data_io::DataError>(())
 //! ```
 #![warn(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 
 #[cfg(feature = "classic")]
 pub mod classic;

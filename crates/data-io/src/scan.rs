@@ -44,6 +44,11 @@ impl std::fmt::Debug for Scan {
 
 impl Scan {
     /// Scan a file, choosing the reader by extension (`.csv`, `.tsv`, `.parquet`, ...).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::UnknownFormat`] for an unknown extension, else the errors of
+    /// [`Scan::csv`] or [`Scan::parquet`].
     pub fn open(path: impl AsRef<Path>) -> Result<Scan> {
         let path = path.as_ref();
         match FileKind::of(path)? {
@@ -54,6 +59,12 @@ impl Scan {
 
     /// Scan a comma-separated file. Column types are inferred by polars from the first rows
     /// (so that numeric filters work); [`Scan::collect`] still checks every cell it loads.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::FileNotFound`] when the file cannot be found or its metadata read,
+    /// [`DataError::EmptyFile`] when it has zero bytes, and [`DataError::Read`] when polars cannot
+    /// set up the scan or infer the columns.
     pub fn csv(path: impl AsRef<Path>) -> Result<Scan> {
         Scan::csv_with_separator(path.as_ref(), b',')
     }
@@ -69,6 +80,12 @@ impl Scan {
     }
 
     /// Scan a Parquet file.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::FileNotFound`] when the file cannot be found or its metadata read,
+    /// [`DataError::EmptyFile`] when it has zero bytes, and [`DataError::Read`] when polars cannot
+    /// set up the scan or read the schema (for instance a file that is not Parquet).
     pub fn parquet(path: impl AsRef<Path>) -> Result<Scan> {
         let path = path.as_ref();
         check_readable(path)?;
@@ -81,6 +98,10 @@ impl Scan {
     }
 
     /// Wrap any polars lazy frame; `source` names it in messages.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::Read`] when polars cannot resolve the frame's schema.
     pub fn from_lazy(source: impl Into<String>, mut frame: LazyFrame) -> Result<Scan> {
         let source = source.into();
         let schema = frame.collect_schema().map_err(|e| DataError::Read {
@@ -100,8 +121,11 @@ impl Scan {
         &self.columns
     }
 
-    /// Keep only these columns (in this order). Unknown names are an error listing the
-    /// available ones.
+    /// Keep only these columns (in this order).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::UnknownColumn`] for the first name the scan does not yield.
     pub fn select<I, S>(self, names: I) -> Result<Scan>
     where
         I: IntoIterator<Item = S>,
@@ -149,6 +173,11 @@ impl Scan {
 
     /// The optimised query plan, as polars prints it: it shows the projection and the
     /// filter pushed into the file scan.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::Read`] when polars cannot build the optimised plan (for instance a
+    /// filter on a column the scan does not have).
     pub fn plan(&self) -> Result<String> {
         self.frame.explain(true).map_err(|e| DataError::Read {
             source_name: self.source.clone(),
@@ -157,6 +186,13 @@ impl Scan {
     }
 
     /// Run the query with polars' streaming engine and build a [`Table`] from the result.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::Read`] when polars fails to run the query (for instance the file
+    /// became unreadable or a filter does not fit the columns), [`DataError::NoRows`] when no
+    /// row is left, and otherwise the errors of [`crate::frame_from_dataframe`] and
+    /// [`crate::RawFrame::into_table`].
     pub fn collect(self, spec: &TableSpec) -> Result<Table> {
         let source = self.source.clone();
         // A plain query has one result frame (several only for multi-sink queries).

@@ -163,8 +163,10 @@ impl Target {
 impl Table {
     /// A table from a feature matrix and its column names, with no target, groups or time.
     ///
-    /// Errors when the number of names differs from the number of columns or a value is not
-    /// finite.
+    /// # Errors
+    ///
+    /// Returns [`DataError::Shape`] when the number of names differs from the number of columns,
+    /// and [`DataError::Missing`] (kind NaN or infinite) for the first value that is not finite.
     pub fn from_features(
         source: impl Into<String>,
         x: Array2<f64>,
@@ -211,14 +213,22 @@ impl Table {
         })
     }
 
-    /// Attach a target (builder style). Errors when its length differs from the row count.
+    /// Attach a target (builder style).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::Shape`] when the target's length differs from the number of rows.
     pub fn with_target(mut self, target: Target) -> Result<Table> {
         self.check_len("target", target.len())?;
         self.target = Some(target);
         Ok(self)
     }
 
-    /// Attach groups (builder style). Errors when their length differs from the row count.
+    /// Attach groups (builder style).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::Shape`] when the groups' length differs from the number of rows.
     pub fn with_groups(mut self, groups: Groups) -> Result<Table> {
         self.check_len("groups", groups.ids.len())?;
         self.groups = Some(groups);
@@ -282,8 +292,12 @@ impl Table {
     /// Re-code categorical columns to another table's levels (for instance a saved model's),
     /// matching levels by name: `levels` maps a feature name to the level list its codes must
     /// index. A level the list lacks becomes NaN (a one-hot encoder then sets no indicator).
-    /// Returns how many cells had such unknown levels. Errors when a named feature is not a
-    /// categorical column of this table.
+    /// Returns how many cells had such unknown levels.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`DataError::Shape`] when a feature named in `levels` is not a categorical column
+    /// of this table (checked in name order; columns before it are already re-coded).
     pub fn align_categories(
         &mut self,
         levels: &std::collections::BTreeMap<String, Vec<String>>,

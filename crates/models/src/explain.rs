@@ -98,6 +98,12 @@ pub struct ExplainTree {
 
 impl ExplainTree {
     /// Check and build a tree from its nodes (root first).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] when there are no nodes, a cover is negative or not finite, a
+    /// split threshold is NaN, a leaf value is not finite, a child does not come after its parent,
+    /// lies outside the tree or is reached twice, or a node is not reached from the root.
     pub fn new(nodes: Vec<ExplainNode>) -> Result<ExplainTree, ModelError> {
         if nodes.is_empty() {
             return Err(err("a tree needs at least one node"));
@@ -409,6 +415,11 @@ pub struct TreeEnsemble {
 
 impl TreeEnsemble {
     /// Check and build an ensemble of `(tree, weight)` pairs on `n_features` features.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] when there are no trees, a weight is not finite, or a tree
+    /// splits on a feature index of `n_features` or more.
     pub fn new(
         trees: Vec<(ExplainTree, f64)>,
         n_features: usize,
@@ -450,6 +461,11 @@ impl TreeEnsemble {
     }
 
     /// The ensemble's output for each row of `x`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] when `x` does not have [`TreeEnsemble::n_features`] columns or
+    /// contains NaN.
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
         self.check(&x)?;
         Ok(x.rows()
@@ -479,6 +495,11 @@ impl TreeEnsemble {
 
     /// Exact path-dependent TreeSHAP values of every row of `x` (rows in parallel, results in
     /// row order).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] when `x` does not have [`TreeEnsemble::n_features`] columns or
+    /// contains NaN.
     pub fn shap(&self, x: ArrayView2<f64>) -> Result<ShapValues, ModelError> {
         self.check(&x)?;
         let rows: Vec<Vec<f64>> = (0..x.nrows())
@@ -562,6 +583,10 @@ pub fn class_probability(
 /// Shapley values of a `d`-player game given its value function on coalitions (bit `j` of
 /// the mask set: player `j` in the coalition), by enumerating all 2^d coalitions (d ≤ 20):
 /// `φⱼ = Σ_{S ∌ j} |S|!(d−|S|−1)!/d! · (v(S ∪ {j}) − v(S))`.
+///
+/// # Errors
+///
+/// Returns [`ModelError::Data`] when `d` is more than 20, and any error `value` returns.
 pub fn shapley_values(
     d: usize,
     mut value: impl FnMut(u64) -> Result<f64, ModelError>,
@@ -628,6 +653,12 @@ fn evaluate(f: &ModelFn<'_>, batch: ArrayView2<f64>) -> Result<Array1<f64>, Mode
 /// enumerating every coalition (d ≤ 16 features): `v(S)` is the mean of `f` over the
 /// background rows with the columns in `S` set to the row's values. Costs
 /// 2^d · (background rows) evaluations of `f` per row.
+///
+/// # Errors
+///
+/// Returns [`ModelError::Data`] when `background` has no rows, `x` and `background` differ in
+/// columns, there are more than 16 features, or `f` returns a wrong number of outputs or a
+/// non-finite one; and any error `f` returns.
 pub fn exact_shapley(
     f: &ModelFn<'_>,
     x: ArrayView2<f64>,
@@ -684,6 +715,12 @@ pub fn exact_shapley(
 /// orderings are drawn. Costs `2 · n_pairs · (d + 1) · (background rows)` evaluations of `f`
 /// per row; rows run in parallel, each with its own seeded stream, so results do not depend
 /// on the number of threads.
+///
+/// # Errors
+///
+/// Returns [`ModelError::Data`] when `background` has no rows, `x` and `background` differ in
+/// columns, `n_pairs` is 0, or `f` returns a wrong number of outputs or a non-finite one; and
+/// any error `f` returns.
 pub fn permutation_shap(
     f: &ModelFn<'_>,
     x: ArrayView2<f64>,

@@ -13,6 +13,7 @@
 //! AdaBoost ([`Fitted::tree_ensemble`]), and model-agnostic Shapley values (exact by
 //! enumeration, or seeded antithetic permutations) for any model.
 #![warn(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 
 mod boost;
 mod error;

@@ -12,9 +12,23 @@ use crate::spec::{ModelSpec, Task};
 /// A fitted model.
 pub trait Fitted: Send + Sync {
     /// Predictions: class codes (as numbers, in the training table's class coding) or values.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Shape`] when `x` has a different number of columns than the training
+    /// table; a [`Pipeline`](crate::Pipeline) fitted without imputation returns
+    /// [`ModelError::Data`] for a missing (non-finite) value; KNN returns [`ModelError::Fit`] when
+    /// its neighbour search fails.
     fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError>;
     /// Class probabilities, one column per class code of the training table, when the model
     /// has them.
+    ///
+    /// # Errors
+    ///
+    /// As [`Fitted::predict`]: [`ModelError::Shape`] for a wrong number of columns,
+    /// [`ModelError::Data`] for a missing value given to a pipeline without imputation,
+    /// [`ModelError::Fit`] for a failed KNN neighbour search. The default (no probabilities)
+    /// never fails.
     fn predict_proba(&self, _x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
         Ok(None)
     }
@@ -146,7 +160,14 @@ pub struct Model {
 }
 
 impl Model {
-    /// Check a spec's values and build the model. Invalid values are errors naming the key.
+    /// Check a spec's values and build the model.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::UnknownModel`] when `spec.name` is not in [`crate::MODELS`], and
+    /// [`ModelError::InvalidParam`] naming the first hyper-parameter whose value does not parse or
+    /// is out of range (a key missing from `spec.params` reads as `none`, which only optional
+    /// keys accept).
     pub fn from_spec(spec: &ModelSpec) -> Result<Model, ModelError> {
         let positive = |v: f64| v > 0.0;
         let kind = match spec.name.as_str() {
@@ -279,6 +300,11 @@ impl Model {
     }
 
     /// Parse a spec string and build the model.
+    ///
+    /// # Errors
+    ///
+    /// Returns the errors of [`ModelSpec::parse`] (unknown model or key, malformed or repeated
+    /// `key=value`) and of [`Model::from_spec`] (invalid values).
     pub fn parse(spec: &str) -> Result<Model, ModelError> {
         Model::from_spec(&ModelSpec::parse(spec)?)
     }
@@ -313,6 +339,14 @@ impl Model {
     }
 
     /// Cluster the rows of `x` (k-means, Gaussian mixture and DBSCAN specs).
+    ///
+    /// # Errors
+    ///
+    /// * [`ModelError::Data`] when `x` has no rows or no columns, when the model is not a
+    ///   clustering model, or when k-means' `k` or the mixture's `n_components` exceeds the rows.
+    /// * [`ModelError::InvalidParam`] when linfa rejects DBSCAN's parameters.
+    /// * [`ModelError::Fit`] when linfa's k-means or EM fails, or a fitted mixture covariance is
+    ///   not positive definite.
     pub fn cluster(&self, x: ArrayView2<f64>) -> Result<crate::Clustering, ModelError> {
         if x.nrows() == 0 || x.ncols() == 0 {
             return Err(self.err("needs at least one row and one feature"));
@@ -332,6 +366,14 @@ impl Model {
     }
 
     /// Embed the rows of `x` (PCA and diffusion map specs).
+    ///
+    /// # Errors
+    ///
+    /// * [`ModelError::Data`] when `x` has no rows or no columns, when the model is not an
+    ///   embedding model, when PCA's `n_components` exceeds the features or rows (or there are
+    ///   fewer than two rows), or when a diffusion map has no more than `n_components + 1` rows.
+    /// * [`ModelError::Fit`] when the eigendecomposition fails or linfa rejects the diffusion
+    ///   map's parameters.
     pub fn embed(&self, x: ArrayView2<f64>) -> Result<crate::Embedding, ModelError> {
         if x.nrows() == 0 || x.ncols() == 0 {
             return Err(self.err("needs at least one row and one feature"));
@@ -348,6 +390,20 @@ impl Model {
     }
 
     /// Fit on a table's features and target.
+    ///
+    /// # Errors
+    ///
+    /// * [`ModelError::Data`] when the table has no rows or no features, a feature value is
+    ///   missing or infinite (fit through a [`Pipeline`](crate::Pipeline) to impute), there is no
+    ///   target, the model is unsupervised, or the target does not suit the task (class labels
+    ///   for a regressor, a continuous target for a classifier). Also for model-specific
+    ///   conditions: fewer than two classes in the rows (logistic, SVM, AdaBoost), a singular
+    ///   XᵀX for ridge (a constant or duplicated feature with `alpha=0`), a negative feature for
+    ///   multinomial naive Bayes, more than 10,000 polynomial columns, `k` larger than the rows
+    ///   for KNN, or fewer than two rows (or rows the folds cannot split) for KNN's `k=cv`.
+    /// * [`ModelError::Fit`] when the underlying algorithm fails: linfa's estimator (least
+    ///   squares, elastic net, logistic, naive Bayes, SVM), the Newton solver of balanced
+    ///   logistic regression (singular Hessian), AdaBoost's first tree being no better than chance.
     pub fn fit(&self, table: &Table) -> Result<Box<dyn Fitted>, ModelError> {
         if table.n_rows() == 0 || table.n_features() == 0 {
             return Err(self.err("needs at least one row and one feature"));
@@ -741,6 +797,12 @@ pub(crate) fn check_width(
 /// The coefficient path of an elastic net (`l1_ratio` = 1 for the lasso) over a grid of
 /// penalties: for each `alpha`, the coefficients on the table's features and the intercept,
 /// each fitted from scratch (linfa-elasticnet has no warm start).
+///
+/// # Errors
+///
+/// Returns [`ModelError::InvalidParam`] when an `alpha` is not a finite number > 0 or
+/// `l1_ratio` is outside [0, 1], and the errors of [`Model::fit`] for the table (no target, a
+/// class target, missing values, a failed fit).
 pub fn elastic_net_path(
     table: &Table,
     l1_ratio: f64,

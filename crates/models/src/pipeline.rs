@@ -174,12 +174,22 @@ impl Pipeline {
     /// The rows of `table` after imputation, one-hot encoding and scaling fitted on all of
     /// them, with the resulting column names: the input of an unsupervised model
     /// ([`Model::cluster`], [`Model::embed`]).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] when a (non-categorical) feature has missing or infinite values
+    /// and the imputation is [`Imputation::None`], or has no finite value to impute from.
     pub fn preprocess(&self, table: &Table) -> Result<(Array2<f64>, Vec<String>), ModelError> {
         let (_, prepared) = self.fit_steps(table)?;
         Ok((prepared.x, prepared.feature_names))
     }
 
     /// Fit imputation, encoding and scaling on `train`, then the model on the result.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] as [`Pipeline::preprocess`] does for missing values, then the
+    /// errors of [`Model::fit`] on the prepared rows.
     pub fn fit(&self, train: &Table) -> Result<Box<dyn Fitted>, ModelError> {
         let name = self.model.name().to_string();
         let ((imputer, one_hot, scaler), prepared) = self.fit_steps(train)?;

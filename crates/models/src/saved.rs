@@ -63,7 +63,12 @@ impl Saved {
         Saved(state)
     }
 
-    /// The fitted model back. Errors only if a model saved as training rows cannot be refitted.
+    /// The fitted model back.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Fit`] when linfa cannot refit a Bernoulli naive Bayes model from its
+    /// saved training rows (also inside a saved pipeline); every other model loads as saved.
     pub fn into_fitted(self) -> Result<Box<dyn Fitted>, ModelError> {
         Ok(match self.0 {
             State::Linear(m) => Box::new(m),
@@ -233,6 +238,12 @@ impl SavedModel {
     }
 
     /// Parse a saved model; `source` names the file in errors.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] (with `source` as the model name) when `text` is not JSON, has
+    /// no `"format": "ml4ns-model"` ([`FORMAT`]), has a `version` other than [`VERSION`], or does
+    /// not match the saved-model layout.
     pub fn from_json(text: &str, source: &str) -> Result<SavedModel, ModelError> {
         let bad = |message: String| ModelError::Data {
             model: source.to_string(),

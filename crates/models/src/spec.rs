@@ -214,6 +214,12 @@ pub struct ModelSpec {
 impl ModelSpec {
     /// Parse and check a spec: the name and keys must be registered; values are checked when
     /// the model is built ([`crate::Model::from_spec`]).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::UnknownModel`] when the name is not registered,
+    /// [`ModelError::UnknownParam`] for a key the model does not take, and
+    /// [`ModelError::InvalidParam`] for a part without `=` or a key given twice.
     pub fn parse(spec: &str) -> Result<ModelSpec, ModelError> {
         let spec = spec.trim();
         let (name, rest) = spec.split_once(':').unwrap_or((spec, ""));
@@ -263,6 +269,11 @@ impl ModelSpec {
     }
 
     /// The registry entry of a model name.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::UnknownModel`], listing the valid names, when `name` is not in
+    /// [`MODELS`].
     pub fn info(name: &str) -> Result<&'static ModelInfo, ModelError> {
         MODELS
             .iter()
@@ -287,6 +298,11 @@ impl ModelSpec {
     }
 
     /// A real parameter, checked against a predicate described by `rule`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::InvalidParam`], with `rule` as the reason, when the value (`none` if
+    /// the key is absent) is not a finite number or `ok` rejects it.
     pub fn f64(&self, key: &str, rule: &str, ok: impl Fn(f64) -> bool) -> Result<f64, ModelError> {
         match self.raw(key).parse::<f64>() {
             Ok(v) if v.is_finite() && ok(v) => Ok(v),
@@ -295,6 +311,11 @@ impl ModelSpec {
     }
 
     /// A whole-number parameter of at least `min`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::InvalidParam`] when the value (`none` if the key is absent) is not a
+    /// whole number or is below `min`.
     pub fn usize(&self, key: &str, min: usize) -> Result<usize, ModelError> {
         match self.raw(key).parse::<usize>() {
             Ok(v) if v >= min => Ok(v),
@@ -303,6 +324,11 @@ impl ModelSpec {
     }
 
     /// An optional whole number (`none` for unset).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::InvalidParam`] when the value is neither `none`/`None` (or absent) nor
+    /// a whole number of at least `min`.
     pub fn opt_usize(&self, key: &str, min: usize) -> Result<Option<usize>, ModelError> {
         match self.raw(key) {
             "none" | "None" => Ok(None),
@@ -311,6 +337,10 @@ impl ModelSpec {
     }
 
     /// A boolean parameter.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::InvalidParam`] unless the value is `true`, `True`, `false` or `False`.
     pub fn bool(&self, key: &str) -> Result<bool, ModelError> {
         match self.raw(key) {
             "true" | "True" => Ok(true),
@@ -320,6 +350,10 @@ impl ModelSpec {
     }
 
     /// One of a fixed set of names.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::InvalidParam`], listing `options`, when the value is not one of them.
     pub fn choice(&self, key: &str, options: &[&str]) -> Result<String, ModelError> {
         let v = self.raw(key);
         if options.contains(&v) {

@@ -82,6 +82,11 @@ pub struct GmmFit {
 
 impl GmmFit {
     /// Build from mixture parameters, scoring `x`: the log-likelihood, BIC and AIC.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Shape`] when `x` has a different number of columns than `means`, and
+    /// [`ModelError::Fit`] when a covariance is not positive definite.
     pub fn new(
         weights: Array1<f64>,
         means: Array2<f64>,
@@ -108,6 +113,11 @@ impl GmmFit {
     }
 
     /// Posterior probability of each component for each row, and the total log-likelihood.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Shape`] when `x` has a different number of columns than the means,
+    /// and [`ModelError::Fit`] when a covariance is not positive definite.
     pub fn responsibilities(&self, x: ArrayView2<f64>) -> Result<(Array2<f64>, f64), ModelError> {
         let (k, d) = self.means.dim();
         check_cols("gmm", d, &x)?;
@@ -159,6 +169,12 @@ impl Clustering {
 
     /// The cluster of each row of `x`: nearest centre (k-means) or most probable component
     /// (mixture). DBSCAN cannot assign new rows.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] for DBSCAN, [`ModelError::Shape`] when `x` has a different
+    /// number of columns than the training rows, and [`ModelError::Fit`] when a mixture
+    /// covariance is not positive definite.
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<i64>, ModelError> {
         match &self.fit {
             ClusterFit::KMeans { centroids, .. } => {
@@ -178,6 +194,12 @@ impl Clustering {
     }
 
     /// Component probabilities of each row (Gaussian mixtures only).
+    ///
+    /// # Errors
+    ///
+    /// For a mixture, as [`GmmFit::responsibilities`]: [`ModelError::Shape`] for a wrong number of
+    /// columns, [`ModelError::Fit`] for a covariance that is not positive definite. Never for
+    /// k-means or DBSCAN.
     pub fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Option<Array2<f64>>, ModelError> {
         match &self.fit {
             ClusterFit::Gmm(g) => Ok(Some(g.responsibilities(x)?.0)),
@@ -359,6 +381,11 @@ pub struct Projection {
 
 impl Embedding {
     /// Coordinates of new rows (PCA only: a diffusion map embeds only its training rows).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ModelError::Data`] for a diffusion map (no projection), and
+    /// [`ModelError::Shape`] when `x` has a different number of columns than PCA's training rows.
     pub fn transform(&self, x: ArrayView2<f64>) -> Result<Array2<f64>, ModelError> {
         let Some(p) = &self.projection else {
             return Err(ModelError::Data {

@@ -189,6 +189,12 @@ impl Cohort {
     }
 
     /// The cohort as a [`Table`] with its default roles.
+    ///
+    /// # Errors
+    ///
+    /// Returns the [`crate::DataError`] of [`RawFrame::into_table`] when [`Cohort::spec`] does not
+    /// fit [`Cohort::columns`]; the generated cohorts load without error, so this happens only
+    /// after one of these public fields was changed.
     pub fn table(&self) -> Result<Table> {
         self.frame().into_table(&self.spec)
     }
