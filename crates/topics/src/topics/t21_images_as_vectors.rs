@@ -8,6 +8,7 @@ use ml4ns_neural::{
     cpu_device, fit, Activation, Cnn, CnnConfig, ConvLayer, Dataset, Device, ImageShape, Mlp,
     Network, Optimizer, TrainConfig,
 };
+use ml4ns_reporting::figure::ImagePanel;
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Report, Section, Table as T};
 use ml4ns_validation::metrics as m;
 use ml4ns_validation::RandomState;
@@ -439,28 +440,34 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         "Which original pixel (index r·8 + c) lands at each position",
         image_heat("Source pixel of each position", &perm_grid, 0),
     );
-    let mut shown = Vec::new();
-    for digit in [0usize, 3, 8] {
+    // The first test image of every class, ink dark on white (16 − value), then the same
+    // images permuted.
+    let mut top = Vec::new();
+    let mut bottom = Vec::new();
+    for digit in 0..10usize {
         if let Some(i) = yte.iter().position(|&c| c == digit) {
-            shown.push((digit, i));
+            let row = split.test.get(i).ok_or("test index out of range")?;
+            let ink: Vec<f64> = raw.x.row(*row).iter().map(|v| 16.0 - v).collect();
+            let permuted: Vec<f64> = perm.iter().map(|&j| ink[j]).collect();
+            top.push(ImagePanel::new(format!("{digit}"), 8, 8, ink));
+            bottom.push(ImagePanel::new(format!("{digit} permuted"), 8, 8, permuted));
         }
     }
-    for &(digit, i) in &shown {
-        let row = split.test[i];
-        let original: Vec<f64> = raw.x.row(row).to_vec();
-        let permuted: Vec<f64> = perm.iter().map(|&j| original[j]).collect();
-        examples = examples
-            .figure(
-                &format!("digit_{digit}_original"),
-                format!("A test image of a {digit} (pixel values 0–16)"),
-                image_heat(&format!("Digit {digit}, original"), &original, 0),
-            )
-            .figure(
-                &format!("digit_{digit}_permuted"),
-                format!("The same {digit} with its pixels permuted"),
-                image_heat(&format!("Digit {digit}, permuted"), &permuted, 0),
-            );
-    }
+    let n_shown = top.len();
+    top.extend(bottom);
+    examples = examples.figure(
+        "digits",
+        format!(
+            "The first test image of each class (top row) and the same {n_shown} images with \
+             the permutation applied (bottom row); pixel value 16 is black, 0 white"
+        ),
+        Figure::images(
+            "Test digits: original (top) and pixels permuted (bottom)",
+            &top,
+            n_shown.max(1),
+            (0.0, 16.0),
+        ),
+    );
     report.sections.push(examples);
 
     let mut lr_table = T::new(["pixels", "test accuracy"]);
