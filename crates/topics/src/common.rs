@@ -8,6 +8,14 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 use crate::TopicError;
 
+/// scikit-learn's digits (1797 images of 8 × 8 pixels, values 0–16, flattened row by row) with
+/// the pixels divided by 16, onto [0, 1]: what the image topics feed their networks.
+pub fn digits_unit() -> Table {
+    let mut digits = ml4ns_data_io::classic::digits();
+    digits.x.mapv_inplace(|v| v / 16.0);
+    digits
+}
+
 /// The single split of a `train_test_split:...` spec (or the first fold of another scheme).
 pub fn one_split(spec: &str, table: &Table) -> Result<Split, TopicError> {
     let cv = Cv::parse(spec)?;

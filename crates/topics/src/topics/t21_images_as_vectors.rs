@@ -3,7 +3,7 @@
 //! and the exact equivalence of an MLP on permuted pixels with row-permuted first-layer
 //! weights.
 
-use ml4ns_data_io::{classic, Table};
+use ml4ns_data_io::Table;
 use ml4ns_neural::{
     cpu_device, fit, Activation, Cnn, CnnConfig, ConvLayer, Dataset, Device, ImageShape, Mlp,
     Network, Optimizer, TrainConfig,
@@ -14,7 +14,9 @@ use ml4ns_validation::metrics as m;
 use ml4ns_validation::RandomState;
 use ndarray::{Array2, ArrayView2, Axis};
 
-use crate::common::{accuracy, codes, fit as fit_model, one_split, predict_codes, train_test};
+use crate::common::{
+    accuracy, codes, digits_unit, fit as fit_model, one_split, predict_codes, train_test,
+};
 use crate::{Context, TopicError};
 
 const ID: &str = "21-images-as-vectors";
@@ -163,9 +165,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     );
     let device = cpu_device();
 
-    let raw = classic::digits();
-    let mut digits = raw.clone();
-    digits.x = raw.x.mapv(|v| v / 16.0);
+    let digits = digits_unit();
     let split = one_split(SPLIT, &digits)?;
     let perm = RandomState::new(PERM_SEED).permutation(64);
     let shuffled = permute_table(&digits, &perm);
@@ -440,14 +440,14 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
         "Which original pixel (index r·8 + c) lands at each position",
         image_heat("Source pixel of each position", &perm_grid, 0),
     );
-    // The first test image of every class, ink dark on white (16 − value), then the same
+    // The first test image of every class, ink dark on white (1 − value), then the same
     // images permuted.
     let mut top = Vec::new();
     let mut bottom = Vec::new();
     for digit in 0..10usize {
         if let Some(i) = yte.iter().position(|&c| c == digit) {
             let row = split.test.get(i).ok_or("test index out of range")?;
-            let ink: Vec<f64> = raw.x.row(*row).iter().map(|v| 16.0 - v).collect();
+            let ink: Vec<f64> = digits.x.row(*row).iter().map(|v| 1.0 - v).collect();
             let permuted: Vec<f64> = perm.iter().map(|&j| ink[j]).collect();
             top.push(ImagePanel::new(format!("{digit}"), 8, 8, ink));
             bottom.push(ImagePanel::new(format!("{digit} permuted"), 8, 8, permuted));
@@ -465,7 +465,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
             "Test digits: original (top) and pixels permuted (bottom)",
             &top,
             n_shown.max(1),
-            (0.0, 16.0),
+            (0.0, 1.0),
         ),
     );
     report.sections.push(examples);

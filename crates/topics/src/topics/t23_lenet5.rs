@@ -3,7 +3,6 @@
 //! learning-rate lesson (too large → one class only, plain SGD slow, Adam at a small rate
 //! best) on those slices.
 
-use ml4ns_data_io::classic;
 use ml4ns_data_io::synth::{self, BrainSliceSpec};
 use ml4ns_neural::{
     cpu_device, evaluate, fit, pad_images, Cnn, CnnConfig, ConvLayer, Dataset, Device, History,
@@ -15,7 +14,7 @@ use ml4ns_validation::metrics::{self as m, ZeroDivision};
 use ml4ns_validation::Cv;
 use ndarray::{Array2, Axis};
 
-use crate::common::codes;
+use crate::common::{codes, digits_unit};
 use crate::{Context, TopicError};
 
 const ID: &str = "23-lenet5";
@@ -374,16 +373,10 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     ));
 
     // 2. LeNet-5 on digits.
-    let digits = classic::digits();
+    let digits = digits_unit();
     let yd = codes(&digits)?;
     let digit_names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
-    let xd = pad_images(
-        (&digits.x / 16.0).view(),
-        ImageShape::gray(8, 8),
-        32,
-        32,
-        0.0,
-    )?;
+    let xd = pad_images(digits.x.view(), ImageShape::gray(8, 8), 32, 32, 0.0)?;
     let sd = three_way(&yd)?;
     let (xtr, ytr) = part(&xd, &yd, &sd.train);
     let (xva, yva) = part(&xd, &yd, &sd.val);
@@ -588,7 +581,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
                 format!("{} → {}", yte[i], pred_te[i]),
                 8,
                 8,
-                digits.x.row(sd.test[i]).iter().map(|&v| v / 16.0).collect(),
+                digits.x.row(sd.test[i]).to_vec(),
             )
         })
         .collect();

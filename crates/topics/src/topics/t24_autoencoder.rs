@@ -4,7 +4,6 @@
 //! as an anomaly score (a digit class the network never saw; atrophied brains after training
 //! on controls only).
 
-use ml4ns_data_io::classic;
 use ml4ns_data_io::synth::{self, brain_slices, BrainSliceSpec};
 use ml4ns_models::Model;
 use ml4ns_neural::{
@@ -16,7 +15,7 @@ use ml4ns_reporting::{fixed, Check, Figure, Metric, Replication, Report, Section
 use ml4ns_validation::metrics as m;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
-use crate::common::{codes, one_split, select_features};
+use crate::common::{codes, digits_unit, one_split, select_features};
 use crate::{Context, TopicError};
 
 const ID: &str = "24-autoencoder";
@@ -273,12 +272,12 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     ));
 
     // 2. Digits: bottleneck size.
-    let digits = classic::digits();
+    let digits = digits_unit();
     let split = one_split(
         "stratified_shuffle_split:n_splits=1,test_size=0.25,random_state=0",
         &digits,
     )?;
-    let x = digits.x.mapv(|v| v / 16.0);
+    let x = &digits.x;
     let y = codes(&digits)?;
     let (dtr, dte) = (
         x.select(Axis(0), &split.train),

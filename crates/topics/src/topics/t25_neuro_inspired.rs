@@ -3,7 +3,6 @@
 //! it, small recurrent networks of each, and a dendritic ANN (dANN) against plain MLPs on
 //! scikit-learn's digits (accuracy against trainable parameters).
 
-use ml4ns_data_io::classic;
 use ml4ns_neural::{
     cpu_device, fit, Activation, Dataset, DendriticConfig, DendriticNet, ImageShape, Mlp, Network,
     Optimizer, ReceptiveField, TrainConfig,
@@ -12,7 +11,7 @@ use ml4ns_reporting::figure::{LineOptions, Series};
 use ml4ns_reporting::{fixed, Check, Figure, Metric, Replication, Report, Section, Table as T};
 use ml4ns_validation::metrics as m;
 
-use crate::common::{codes, one_split, train_test};
+use crate::common::{codes, digits_unit, one_split, train_test};
 use crate::{Context, TopicError};
 
 use spiking::{
@@ -620,9 +619,7 @@ pub fn run(_ctx: &Context) -> Result<Report, TopicError> {
     };
 
     // 7. dANN against MLP on digits.
-    let digits = classic::digits();
-    let mut scaled = digits.clone();
-    scaled.x = digits.x.mapv(|v| v / 16.0);
+    let scaled = digits_unit();
     let split = one_split(
         "stratified_shuffle_split:n_splits=1,test_size=0.25,random_state=0",
         &scaled,
